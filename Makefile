@@ -1,0 +1,56 @@
+# The two set-up commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast test-browser lint format bench install migrate demo check-deploy clean messages
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+messages: $(STAMP)
+	@if [ -d cchc/locale/vi/LC_MESSAGES ]; then \
+	  for d in django djangojs; do \
+	    [ -f cchc/locale/vi/LC_MESSAGES/$$d.po ] && $(VENV)/bin/pybabel compile -q -d cchc/locale -D $$d -l vi || true; \
+	  done; fi
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --no-input -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+## Serve the product with demo data on http://127.0.0.1:8000
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite (browser tests included)
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Benchmarks; figures are ratios against a baseline measured in the same run
+bench: install
+	$(PY) bench/run.py
+
+check-deploy: install
+	DJANGO_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=cchc.example.vn $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "cchc.accounts"
+    label = "accounts"
+    verbose_name = "Tài khoản"
+
+    def ready(self) -> None:
+        from cchc.accounts import signals  # noqa: F401

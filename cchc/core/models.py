@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when. Every state-changing service writes one."""
+
+    created_at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("thao tác", max_length=60, db_index=True)
+    object_type = models.CharField("loại đối tượng", max_length=60)
+    object_id = models.CharField("mã đối tượng", max_length=40)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="đơn vị",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.CharField("nội dung", max_length=300)
+    data = models.JSONField("chi tiết", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký thay đổi"
+        verbose_name_plural = "nhật ký thay đổi"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.summary}"
+
+
+class HomePage(Page):
+    """The provincial portal's home page (root of the public site)."""
+
+    intro = RichTextField("giới thiệu", blank=True, features=["bold", "italic", "link"])
+    contact_address = models.CharField("địa chỉ liên hệ", max_length=300, blank=True)
+    contact_phone = models.CharField("điện thoại", max_length=50, blank=True)
+    contact_email = models.EmailField("thư điện tử", blank=True)
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("contact_address"),
+        FieldPanel("contact_phone"),
+        FieldPanel("contact_email"),
+    ]
+
+    class Meta:
+        verbose_name = "trang chủ"
+
+    def get_context(self, request, *args, **kwargs):
+        from cchc.org.models import Unit, UnitType
+
+        context = super().get_context(request, *args, **kwargs)
+        active = Unit.objects.active()
+        context["department_count"] = active.filter(unit_type=UnitType.DEPARTMENT).count()
+        context["commune_count"] = active.filter(unit_type=UnitType.COMMUNE).count()
+        return context

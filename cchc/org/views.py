@@ -1,0 +1,40 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from cchc import access
+from cchc.access import Action
+from cchc.core.models import AuditEntry
+from cchc.org.models import Role, RoleAssignment
+
+
+def unit_workspace(request, slug):
+    """A unit's page in the back office: who works there and what you can do."""
+    unit = access.get_unit_for_user(request.user, slug, Action.VIEW_WORKSPACE)
+    members = (
+        RoleAssignment.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("role", "user__last_name")
+    )
+    my_roles = sorted(
+        {Role(a.role).label for a in access.assignments(request.user) if a.unit_id == unit.pk}
+    )
+    return render(
+        request,
+        "org/unit_workspace.html",
+        {
+            "unit": unit,
+            "members": members,
+            "my_roles": my_roles,
+            "actions": access.allowed_actions(request.user, unit),
+            "predecessors": unit.predecessors(),
+            "successors": unit.successors(),
+            "history": AuditEntry.objects.filter(unit=unit).select_related("actor")[:20],
+        },
+    )
+
+
+def audit_log(request):
+    access.require(request.user, Action.VIEW_AUDIT)
+    entries = AuditEntry.objects.select_related("actor", "unit")
+    page = Paginator(entries, 50).get_page(request.GET.get("p"))
+    return render(request, "org/audit_log.html", {"page_obj": page})

@@ -1,0 +1,163 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic.models import DeleteView
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet, SnippetViewSetGroup
+
+from cchc import access
+from cchc.accounts.views import landing
+from cchc.org.admin_views import unit_merge_view, unit_retire_view
+from cchc.org.models import RoleAssignment, Unit, UnitType
+from cchc.org.services import role_assign, role_revoke, unit_create, unit_update
+from cchc.org.views import audit_log, unit_workspace
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("lam-viec/", landing, name="cchc_landing"),
+        path("don-vi/sap-nhap/", unit_merge_view, name="cchc_unit_merge"),
+        path("don-vi/ngung-hoat-dong/", unit_retire_view, name="cchc_unit_retire"),
+        path("don-vi/<slug:slug>/", unit_workspace, name="cchc_unit_workspace"),
+        path("nhat-ky/", audit_log, name="cchc_audit_log"),
+    ]
+
+
+class UnitCreateView(CreateView):
+    def save_instance(self):
+        return unit_create(actor=self.request.user, unit=self.form.save(commit=False))
+
+
+class UnitEditView(EditView):
+    def save_instance(self):
+        self.has_content_changes = self.form.has_changed()
+        return unit_update(
+            actor=self.request.user,
+            unit=self.form.save(commit=False),
+            changed=self.form.changed_data,
+        )
+
+
+class UnitViewSet(SnippetViewSet):
+    model = Unit
+    icon = "site"
+    menu_label = "Đơn vị"
+    url_prefix = "org/unit"
+    add_view_class = UnitCreateView
+    edit_view_class = UnitEditView
+    list_display = ["name", "kind_label", "code", "active_from", "active_until"]
+    list_filter = ["unit_type", "commune_kind"]
+    list_per_page = 50
+    ordering = ["unit_type", "name"]
+    search_fields = ["name", "code"]
+
+
+class RoleAssignmentCreateView(CreateView):
+    def save_instance(self):
+        draft = self.form.save(commit=False)
+        return role_assign(
+            actor=self.request.user, user=draft.user, role=draft.role, unit=draft.unit
+        )
+
+
+class RoleAssignmentDeleteView(DeleteView):
+    def delete_action(self):
+        role_revoke(actor=self.request.user, assignment=self.object)
+
+
+class RoleAssignmentViewSet(SnippetViewSet):
+    model = RoleAssignment
+    icon = "group"
+    menu_label = "Phân quyền"
+    url_prefix = "org/role"
+    add_view_class = RoleAssignmentCreateView
+    delete_view_class = RoleAssignmentDeleteView
+    list_display = ["user", "role", "unit", "created_at"]
+    list_filter = ["role"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return RoleAssignment.objects.select_related("user", "unit")
+
+
+class OrgGroup(SnippetViewSetGroup):
+    items = (UnitViewSet, RoleAssignmentViewSet)
+    menu_icon = "site"
+    menu_label = "Tổ chức"
+    menu_name = "to-chuc"
+    menu_order = 150
+
+
+register_snippet(OrgGroup)
+
+
+class PermissionedMenuItem(MenuItem):
+    def __init__(self, *args, action, **kwargs):
+        self.action = action
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return access.can(request.user, self.action)
+
+
+@hooks.register("register_admin_menu_item")
+def landing_menu_item():
+    return MenuItem("Việc của tôi", reverse("cchc_landing"), icon_name="user", order=1)
+
+
+@hooks.register("register_admin_menu_item")
+def merge_menu_item():
+    return PermissionedMenuItem(
+        "Sáp nhập đơn vị",
+        reverse("cchc_unit_merge"),
+        icon_name="resubmit",
+        order=160,
+        action=access.Action.MANAGE_ORG,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def retire_menu_item():
+    return PermissionedMenuItem(
+        "Ngừng hoạt động đơn vị",
+        reverse("cchc_unit_retire"),
+        icon_name="cross",
+        order=161,
+        action=access.Action.MANAGE_ORG,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def audit_menu_item():
+    return PermissionedMenuItem(
+        "Nhật ký thay đổi",
+        reverse("cchc_audit_log"),
+        icon_name="history",
+        order=900,
+        action=access.Action.VIEW_AUDIT,
+    )
+
+
+class MyWorkPanel(Component):
+    name = "cchc_my_work"
+    order = 10
+    template_name = "accounts/home_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        units = access.user_units(self.user)
+        return {
+            "units": units,
+            "assignments": access.assignments(self.user),
+            "province_wide": access.is_province_wide(self.user),
+            "unit_count": Unit.objects.active().exclude(unit_type=UnitType.PROVINCE).count(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_work_panel(request, panels):
+    panels.insert(0, MyWorkPanel(request.user))

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cchc.accounts.views import LoginView
+from cchc.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    # Our sign-in view wraps Wagtail's: throttled, and it lands the user on
+    # the page of what they can do now.
+    path("quan-tri/login/", LoginView.as_view(), name="wagtailadmin_login"),
+    path("quan-tri/", include(wagtailadmin_urls)),
+    path("tai-lieu/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images")
+
+urlpatterns += [path("", include(wagtail_urls))]
