@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "cchc.core",
     "cchc.org",
     "cchc.accounts",
+    "cchc.news",
+    "cchc.stats",
+    "cchc.par",
+    "django_htmx",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -82,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "cchc.urls"

@@ -14,6 +14,9 @@ urlpatterns = [
     path("quan-tri/login/", LoginView.as_view(), name="wagtailadmin_login"),
     path("quan-tri/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
+    path("", include("cchc.stats.urls")),
+    path("", include("cchc.news.urls")),
+    path("", include("cchc.par.urls")),
 ]
 
 if settings.DEBUG:
