@@ -1,0 +1,97 @@
+"""The PAR Index (Chỉ số CCHC) engine: pure Python over plain data, no Django.
+
+The Django layer turns its rows into ``CriteriaSet`` and ``UnitInput`` objects, calls
+``compute_unit`` / ``compute_province`` and stores what comes back.
+"""
+
+from .compute import (
+    AN_GIANG_2023,
+    NodeResult,
+    NodeSummary,
+    PreparedSet,
+    ProvinceResult,
+    Ranked,
+    RoundingPolicy,
+    Summary,
+    UnitResult,
+    change,
+    compare_years,
+    compute_province,
+    compute_unit,
+    prepare,
+    rank_units,
+    sets_by_unit_type,
+    summarize,
+)
+from .formula import Formula, FormulaError, parse_formula
+from .loader import (
+    DRAFT_CRITERIA_PATH,
+    CriteriaError,
+    Problem,
+    criteria_set_from_dict,
+    criteria_set_to_dict,
+    load_criteria,
+    load_criteria_yaml,
+    parse_criteria_set,
+)
+from .model import (
+    METHODS,
+    Adjustments,
+    Classification,
+    CriteriaSet,
+    GroupBand,
+    Node,
+    Override,
+    UnitInput,
+)
+from .num import InputError, mean, quantize, to_decimal
+from .rules import RULE_TYPES, RuleType, apply_override, compute_points, rule_bounds, validate_rule
+
+__all__ = [
+    "AN_GIANG_2023",
+    "DRAFT_CRITERIA_PATH",
+    "METHODS",
+    "RULE_TYPES",
+    "Adjustments",
+    "Classification",
+    "CriteriaError",
+    "CriteriaSet",
+    "Formula",
+    "FormulaError",
+    "GroupBand",
+    "InputError",
+    "Node",
+    "NodeResult",
+    "NodeSummary",
+    "Override",
+    "PreparedSet",
+    "Problem",
+    "ProvinceResult",
+    "Ranked",
+    "RoundingPolicy",
+    "RuleType",
+    "Summary",
+    "UnitInput",
+    "UnitResult",
+    "apply_override",
+    "change",
+    "compare_years",
+    "compute_points",
+    "compute_province",
+    "compute_unit",
+    "criteria_set_from_dict",
+    "criteria_set_to_dict",
+    "load_criteria",
+    "load_criteria_yaml",
+    "mean",
+    "parse_criteria_set",
+    "parse_formula",
+    "prepare",
+    "quantize",
+    "rank_units",
+    "rule_bounds",
+    "sets_by_unit_type",
+    "summarize",
+    "to_decimal",
+    "validate_rule",
+]
