@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cchc.accounts.views import LoginView
 from cchc.core.views import healthz
 
+handler403 = "cchc.core.views.permission_denied_view"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Our sign-in view wraps Wagtail's: throttled, and it lands the user on

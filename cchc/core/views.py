@@ -17,3 +17,16 @@ def healthz(request):
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+def admin_permission_denied(request):
+    from django.shortcuts import render
+
+    return render(request, "core/admin_403.html", status=403)
+
+
+def permission_denied_view(request, exception=None):
+    from django.shortcuts import render
+
+    template = "core/admin_403.html" if request.path.startswith("/quan-tri/") else "403.html"
+    return render(request, template, status=403)

@@ -24,6 +24,7 @@ from cchc.org.models import (
 )
 
 UNIT_CREATED_HOOKS: list = []  # callables(unit) run after a unit and its page exist
+ROLE_CHANGED_HOOKS: list = []  # callables(user) run after a user's roles change
 
 
 def _ensure_page(unit: Unit) -> UnitPage | None:
@@ -170,6 +171,8 @@ def role_assign(*, actor, user, role: Role, unit: Unit | None = None) -> RoleAss
         unit=unit,
         summary=f"Giao vai trò {assignment.get_role_display()}{where} cho {user.get_username()}",
     )
+    for hook in ROLE_CHANGED_HOOKS:
+        hook(user)
     return assignment
 
 
@@ -182,7 +185,10 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         unit=assignment.unit,
         summary=f"Thu hồi vai trò {assignment}",
     )
+    user = assignment.user
     assignment.delete()
+    for hook in ROLE_CHANGED_HOOKS:
+        hook(user)
 
 
 def unique_slug(name: str, prefix: str = "") -> str:
