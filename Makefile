@@ -18,7 +18,7 @@ install: $(STAMP) messages
 messages: $(STAMP)
 	@if [ -d cchc/locale/vi/LC_MESSAGES ]; then \
 	  for d in django djangojs; do \
-	    [ -f cchc/locale/vi/LC_MESSAGES/$$d.po ] && $(VENV)/bin/pybabel compile -q -d cchc/locale -D $$d -l vi || true; \
+	    [ -f cchc/locale/vi/LC_MESSAGES/$$d.po ] && $(VENV)/bin/pybabel compile -d cchc/locale -D $$d -l vi >/dev/null || exit 1; \
 	  done; fi
 
 migrate: install

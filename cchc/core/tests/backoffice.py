@@ -12,7 +12,7 @@ PUBLIC = re.compile(r"^/quan-tri/(login|password_reset|logout|jsi18n|sprite)")
 CHANGE_WORDS = re.compile(
     r"(add|new|create|edit|delete|copy|move|publish|unpublish|revert|lock|unlock|import|"
     r"clone|revise|freeze|sap-nhap|ngung-hoat-dong|bulk|reorder|set_privacy|convert|approve|"
-    r"reject|cancel|workflow_action|submit|choose|upload)",
+    r"reject|cancel|workflow_action|submit|upload)",
     re.IGNORECASE,
 )
 
