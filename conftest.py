@@ -35,7 +35,9 @@ def make_user(username: str, password: str = "mat-khau-thu-nghiem"):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user(
-        username=username, password=password, email=f"{username}@example.vn",
+        username=username,
+        password=password,
+        email=f"{username}@example.vn",
         first_name=username,
     )
     user.raw_password = password
@@ -54,8 +56,13 @@ def build_cast():
         return unit_create(
             actor=None,
             unit=Unit(
-                name=name, code=code, slug=slug, unit_type=unit_type, commune_kind=kind,
-                parent=parent, active_from=start,
+                name=name,
+                code=code,
+                slug=slug,
+                unit_type=unit_type,
+                commune_kind=kind,
+                parent=parent,
+                active_from=start,
             ),
         )
 
@@ -64,7 +71,11 @@ def build_cast():
     stp = unit("Sở Tư pháp", "STP", "so-tu-phap", UnitType.DEPARTMENT, parent=province)
     unit_a = unit("Xã An Phú", "X005", "xa-an-phu", UnitType.COMMUNE, CommuneKind.XA, province)
     unit_b = unit(
-        "Phường Long Xuyên", "P006", "phuong-long-xuyen", UnitType.COMMUNE, CommuneKind.PHUONG,
+        "Phường Long Xuyên",
+        "P006",
+        "phuong-long-xuyen",
+        UnitType.COMMUNE,
+        CommuneKind.PHUONG,
         province,
     )
 
@@ -160,3 +171,13 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI nothing may skip: a skipped browser test hides a broken install."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI") and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, which is a failure: {report.longrepr}"

@@ -67,8 +67,13 @@ POLICY: dict[Action, frozenset[Role]] = {
 # Actions that only read: the provincial leader and other read-only roles
 # may hold these and nothing else.
 READ_ONLY_ACTIONS = frozenset(
-    {Action.VIEW_WORKSPACE, Action.VIEW_ORG, Action.VIEW_AUDIT, Action.VIEW_DASHBOARDS,
-     Action.VIEW_NEWS_STATS}
+    {
+        Action.VIEW_WORKSPACE,
+        Action.VIEW_ORG,
+        Action.VIEW_AUDIT,
+        Action.VIEW_DASHBOARDS,
+        Action.VIEW_NEWS_STATS,
+    }
 )
 
 # Django model permissions granted by role, for Wagtail's back office.
@@ -181,5 +186,7 @@ def model_permissions(user) -> set[str]:
     return perms
 
 
-def allowed_actions(user, unit: Unit | None, actions: Iterable[Action] = tuple(Action)) -> list[Action]:
+def allowed_actions(
+    user, unit: Unit | None, actions: Iterable[Action] = tuple(Action)
+) -> list[Action]:
     return [action for action in actions if can(user, action, unit)]

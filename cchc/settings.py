@@ -212,6 +212,7 @@ WAGTAIL_TIME_FORMAT = "%H:%M"
 
 # Static and uploaded files -------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "cchc" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # Uploads (evidence, attachments) live outside the code and the static root;
 # in production MEDIA_ROOT points at a volume or object storage mount.
@@ -240,6 +241,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
+# No avatars fetched from third parties: visitors' and officers' browsers talk
+# only to the portal.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Security ----------------------------------------------------------------
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -8,7 +8,12 @@ from cchc.org.models import Role
 
 class LoginView(WagtailLoginView):
     def get_success_url(self):
-        return self.get_redirect_url() or reverse("cchc_landing")
+        # Wagtail's form always posts next=<dashboard>; only a deeper page the
+        # user was sent away from is worth returning to.
+        target = self.get_redirect_url()
+        if not target or target == reverse("wagtailadmin_home"):
+            return reverse("cchc_landing")
+        return target
 
 
 def landing(request):
@@ -18,7 +23,11 @@ def landing(request):
     if len(units) == 1 and not access.is_province_wide(user):
         return redirect("cchc_unit_workspace", slug=units[0].slug)
     province_roles = sorted(
-        {Role(a.role).label for a in access.assignments(user) if a.unit_id is None or a.role == Role.APPRAISER}
+        {
+            Role(a.role).label
+            for a in access.assignments(user)
+            if a.unit_id is None or a.role == Role.APPRAISER
+        }
     )
     return render(
         request,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from cchc.core.models import HomePage
 from cchc.org.models import UnitIndexPage
@@ -16,6 +16,10 @@ def ensure_site_tree() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
+        if root is None:
+            # Wagtail's migrations create the root; a flushed database has none.
+            Locale.objects.get_or_create(language_code="vi")
+            root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
         # Wagtail's initial "Welcome" page would shadow our home's slug.
         for page in root.get_children().exclude(content_type__model="homepage"):
             page.delete()
@@ -35,7 +39,10 @@ def ensure_site_tree() -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True,
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
             site_name="Cổng thông tin CCHC tỉnh An Giang",
         )
     elif site.root_page_id != home.pk:

@@ -42,9 +42,7 @@ def unit_merge_view(request):
         if unit is not None:
             messages.success(request, f"Đã sáp nhập thành {unit.name}.")
             return redirect("cchc_unit_workspace", slug=unit.slug)
-    return render(
-        request, "org/unit_operation.html", {"form": form, "title": "Sáp nhập đơn vị"}
-    )
+    return render(request, "org/unit_operation.html", {"form": form, "title": "Sáp nhập đơn vị"})
 
 
 def unit_retire_view(request):

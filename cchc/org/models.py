@@ -240,17 +240,18 @@ class Role(models.TextChoices):
     PROVINCE_LEADER = "province_leader", "Lãnh đạo tỉnh"
 
 
-UNIT_ROLES = frozenset(
-    {Role.CCHC_OFFICER, Role.UNIT_LEADER, Role.NEWS_EDITOR, Role.NEWS_APPROVER}
-)
+UNIT_ROLES = frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER, Role.NEWS_EDITOR, Role.NEWS_APPROVER})
 PROVINCE_ROLES = frozenset({Role.APPRAISER, Role.ADMIN, Role.PROVINCE_LEADER})
 
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self) -> RoleAssignmentQuerySet:
         today = timezone.localdate()
-        return self.filter(Q(unit__isnull=True) | Q(unit__active_until__isnull=True)
-                           | Q(unit__active_until__gte=today))
+        return self.filter(
+            Q(unit__isnull=True)
+            | Q(unit__active_until__isnull=True)
+            | Q(unit__active_until__gte=today)
+        )
 
 
 class RoleAssignment(models.Model):
@@ -312,9 +313,7 @@ class RoleAssignment(models.Model):
         if self.role in {Role.ADMIN, Role.PROVINCE_LEADER} and self.unit_id:
             raise ValidationError({"unit": "Vai trò cấp tỉnh không gắn với đơn vị; để trống."})
         if self.unit_id and not self.unit.is_active:
-            raise ValidationError(
-                {"unit": "Không thể giao vai trò tại đơn vị đã ngừng hoạt động."}
-            )
+            raise ValidationError({"unit": "Không thể giao vai trò tại đơn vị đã ngừng hoạt động."})
 
 
 class UnitIndexPage(Page):

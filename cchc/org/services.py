@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
-from anyascii import anyascii
 from wagtail.models import Page
 
 from cchc.core.audit import audit_record

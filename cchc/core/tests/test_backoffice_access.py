@@ -20,7 +20,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_every_back_office_page(cast,
     urls = backoffice_urls(ids_for(cast))
     assert len(urls) > 150  # the walk really covers Wagtail's admin and ours
     wrong = []
-    for url, route in urls:
+    for url, _route in urls:
         response = client.get(url)
         location = response.get("Location", "")
         if not (response.status_code == 302 and location.startswith("/quan-tri/login/")):

@@ -28,9 +28,15 @@ def test_a_units_public_page_shows_its_predecessors(cast, client):
     from cchc.org.services import unit_merge
 
     merged = unit_merge(
-        actor=None, predecessors=[cast.unit_a, cast.unit_b],
-        successor=Unit(name="Phường Mới", code="P100", slug="phuong-moi",
-                       unit_type=UnitType.COMMUNE, commune_kind=CommuneKind.PHUONG),
+        actor=None,
+        predecessors=[cast.unit_a, cast.unit_b],
+        successor=Unit(
+            name="Phường Mới",
+            code="P100",
+            slug="phuong-moi",
+            unit_type=UnitType.COMMUNE,
+            commune_kind=CommuneKind.PHUONG,
+        ),
         effective_date=datetime.date(2026, 1, 1),
     )
     body = client.get(merged.page.url).content.decode()

@@ -10,11 +10,19 @@ GOOD_SECRET = "x" * 20 + "-production-secret-for-the-test-only-0123456789"
 
 
 def run(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     environment.update({"DJANGO_SETTINGS_MODULE": "cchc.settings", **env})
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -32,8 +40,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_check_deploy_is_clean_with_production_settings():
     result = run(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_ENV="production", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="cchc.example.vn",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="cchc.example.vn",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

@@ -13,7 +13,10 @@ MERGE_DAY = datetime.date(2026, 1, 1)
 
 def new_commune(code, slug, name):
     return Unit(
-        name=name, code=code, slug=slug, unit_type=UnitType.COMMUNE,
+        name=name,
+        code=code,
+        slug=slug,
+        unit_type=UnitType.COMMUNE,
         commune_kind=CommuneKind.PHUONG,
     )
 
@@ -42,25 +45,35 @@ def test_merging_two_communes_keeps_both_histories_reachable_from_the_new_one(ca
 
 def test_lineage_follows_successive_merges(cast):
     first = unit_merge(
-        actor=None, predecessors=[cast.unit_a, cast.unit_b],
-        successor=new_commune("P100", "phuong-moi", "Phường Mới"), effective_date=MERGE_DAY,
+        actor=None,
+        predecessors=[cast.unit_a, cast.unit_b],
+        successor=new_commune("P100", "phuong-moi", "Phường Mới"),
+        effective_date=MERGE_DAY,
     )
     second = unit_merge(
-        actor=None, predecessors=[first, cast.snv],
-        successor=Unit(name="Đơn vị gộp", code="G1", slug="don-vi-gop",
-                       unit_type=UnitType.DEPARTMENT),
+        actor=None,
+        predecessors=[first, cast.snv],
+        successor=Unit(
+            name="Đơn vị gộp", code="G1", slug="don-vi-gop", unit_type=UnitType.DEPARTMENT
+        ),
         effective_date=datetime.date(2026, 6, 1),
     )
     assert set(second.lineage_ids()) == {
-        second.pk, first.pk, cast.snv.pk, cast.unit_a.pk, cast.unit_b.pk,
+        second.pk,
+        first.pk,
+        cast.snv.pk,
+        cast.unit_a.pk,
+        cast.unit_b.pk,
     }
 
 
 def test_it_refuses_to_merge_fewer_than_two_units(cast):
     with pytest.raises(ValidationError, match="ít nhất hai đơn vị"):
         unit_merge(
-            actor=None, predecessors=[cast.unit_a],
-            successor=new_commune("P100", "phuong-moi", "Phường Mới"), effective_date=MERGE_DAY,
+            actor=None,
+            predecessors=[cast.unit_a],
+            successor=new_commune("P100", "phuong-moi", "Phường Mới"),
+            effective_date=MERGE_DAY,
         )
     assert not Unit.objects.filter(code="P100").exists()
 
@@ -69,7 +82,8 @@ def test_a_failed_merge_saves_nothing(cast):
     # The new unit reuses unit A's code: the whole merge rolls back.
     with pytest.raises(ValidationError):
         unit_merge(
-            actor=None, predecessors=[cast.unit_a, cast.unit_b],
+            actor=None,
+            predecessors=[cast.unit_a, cast.unit_b],
             successor=new_commune(cast.unit_a.code, "phuong-moi", "Phường Mới"),
             effective_date=MERGE_DAY,
         )
@@ -80,9 +94,12 @@ def test_a_failed_merge_saves_nothing(cast):
 
 def test_splitting_links_every_new_unit_to_the_old_one(cast):
     parts = unit_split(
-        actor=None, predecessor=cast.unit_a,
-        successors=[new_commune("P201", "phuong-mot", "Phường Một"),
-                    new_commune("P202", "phuong-hai", "Phường Hai")],
+        actor=None,
+        predecessor=cast.unit_a,
+        successors=[
+            new_commune("P201", "phuong-mot", "Phường Một"),
+            new_commune("P202", "phuong-hai", "Phường Hai"),
+        ],
         effective_date=MERGE_DAY,
     )
     for part in parts:

@@ -72,8 +72,12 @@ def test_it_rejects_a_commune_without_its_kind(cast, client_as):
 def test_it_rejects_a_unit_that_is_its_own_parent(cast, client_as):
     url = reverse("wagtailsnippets_org_unit:edit", args=[cast.province.pk])
     data = unit_form(
-        name=cast.province.name, unit_type=UnitType.PROVINCE, commune_kind="",
-        code="AG", slug="tinh-an-giang", parent=cast.province.pk,
+        name=cast.province.name,
+        unit_type=UnitType.PROVINCE,
+        commune_kind="",
+        code="AG",
+        slug="tinh-an-giang",
+        parent=cast.province.pk,
     )
     response = client_as(cast.admin).post(url, data)
     assert "Một đơn vị không thể là cấp trên của chính nó." in response.content.decode()
@@ -85,8 +89,12 @@ def test_it_rejects_a_unit_that_would_be_its_own_ancestor(cast, client_as):
     # The province is unit A's parent; making A the province's parent is a cycle.
     url = reverse("wagtailsnippets_org_unit:edit", args=[cast.province.pk])
     data = unit_form(
-        name=cast.province.name, unit_type=UnitType.PROVINCE, commune_kind="",
-        code="AG", slug="tinh-an-giang", parent=cast.unit_a.pk,
+        name=cast.province.name,
+        unit_type=UnitType.PROVINCE,
+        commune_kind="",
+        code="AG",
+        slug="tinh-an-giang",
+        parent=cast.unit_a.pk,
     )
     response = client_as(cast.admin).post(url, data)
     assert "đơn vị sẽ trở thành cấp trên của chính nó" in response.content.decode()

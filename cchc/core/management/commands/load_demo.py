@@ -48,7 +48,11 @@ class Command(BaseCommand):
             first, _, last = full_name.rpartition(" ")
             user, _ = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": last, "last_name": first, "email": f"{username}@example.vn"},
+                defaults={
+                    "first_name": last,
+                    "last_name": first,
+                    "email": f"{username}@example.vn",
+                },
             )
             secret = password or secrets.token_urlsafe(9)
             user.set_password(secret)
@@ -61,8 +65,12 @@ class Command(BaseCommand):
 
     def _print(self, rows):
         if not settings.DEMO_PRINT_CREDENTIALS:
-            self.stdout.write("Đã tạo tài khoản mẫu (mật khẩu không hiển thị ngoài môi trường phát triển).")
+            self.stdout.write(
+                "Đã tạo tài khoản mẫu (mật khẩu không hiển thị ngoài môi trường phát triển)."
+            )
             return
-        self.stdout.write("\nTài khoản mẫu (chỉ dùng để thử, đăng nhập tại http://127.0.0.1:8000/quan-tri/):")
+        self.stdout.write(
+            "\nTài khoản mẫu (chỉ dùng để thử, đăng nhập tại http://127.0.0.1:8000/quan-tri/):"
+        )
         for username, secret, role, unit in rows:
             self.stdout.write(f"  {username:<18} {secret:<14} {role} – {unit}")
