@@ -50,3 +50,14 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+
+    settings_src = (ROOT / "cchc" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'env(?:_bool|_list)?\("([A-Z_]+)"', settings_src))
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.MULTILINE))
+    assert read, "the settings read no variables?"
+    assert read - listed == set()
