@@ -7,6 +7,12 @@ from cchc.accounts.backends import LOCKED_MESSAGE
 
 
 class LoginForm(WagtailLoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's field has no label, so Django shows its English name.
+        self.fields["password"].label = "Mật khẩu"
+        self.fields["username"].widget.attrs["placeholder"] = "Nhập tên đăng nhập"
+
     def clean(self):
         keys = throttle.keys_for(self.data.get("username"), self.request)
         if throttle.is_locked(keys):

@@ -87,3 +87,9 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
     from cchc import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_the_sign_in_page_speaks_vietnamese(client):
+    body = client.get(LOGIN).content.decode()
+    assert "Mật khẩu" in body and "Tên đăng nhập" in body and "Quên mật khẩu?" in body
+    assert ">Password" not in body
