@@ -1,0 +1,35 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from cchc.par import selectors, views
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    base = "chi-so-cchc/bo-tieu-chi/"
+    return [
+        path(base, views.criteria_list, name="par_criteria_list"),
+        path(f"{base}nhap/", views.criteria_import, name="par_criteria_import"),
+        path(f"{base}<int:pk>/", views.criteria_detail, name="par_criteria_detail"),
+        path(f"{base}<int:pk>/excel/", views.criteria_export_xlsx, name="par_criteria_xlsx"),
+        path(f"{base}<int:pk>/yaml/", views.criteria_export_yaml, name="par_criteria_yaml"),
+        path(f"{base}<int:pk>/sao-chep/", views.criteria_clone, name="par_criteria_clone"),
+        path(f"{base}<int:pk>/khoa/", views.criteria_freeze, name="par_criteria_freeze"),
+        path(f"{base}<int:pk>/phien-ban-moi/", views.criteria_revise, name="par_criteria_revise"),
+    ]
+
+
+class CriteriaMenuItem(MenuItem):
+    def is_shown(self, request):
+        return selectors.can_view_criteria(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def criteria_menu_item():
+    return CriteriaMenuItem(
+        "Bộ tiêu chí Chỉ số CCHC",
+        reverse("par_criteria_list"),
+        icon_name="list-ul",
+        order=200,
+    )
