@@ -32,6 +32,7 @@ class Action(StrEnum):
     SELF_ASSESS = "par.self_assess"
     SUBMIT_ASSESSMENT = "par.submit_assessment"
     APPRAISE = "par.appraise"
+    VIEW_PAR_CRITERIA = "par.view_criteria"
     MANAGE_PAR = "par.manage"
 
 
@@ -61,6 +62,7 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.SELF_ASSESS: frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER}),
     Action.SUBMIT_ASSESSMENT: frozenset({Role.UNIT_LEADER}),
     Action.APPRAISE: frozenset({Role.APPRAISER, Role.ADMIN}),
+    Action.VIEW_PAR_CRITERIA: frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.APPRAISER}),
     Action.MANAGE_PAR: frozenset({Role.ADMIN}),
 }
 
@@ -73,6 +75,7 @@ READ_ONLY_ACTIONS = frozenset(
         Action.VIEW_AUDIT,
         Action.VIEW_DASHBOARDS,
         Action.VIEW_NEWS_STATS,
+        Action.VIEW_PAR_CRITERIA,
     }
 )
 

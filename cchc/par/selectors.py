@@ -28,7 +28,7 @@ _DENIED = "Bạn không có quyền thực hiện thao tác này."
 
 
 def can_view_criteria(user) -> bool:
-    return access.is_province_wide(user)
+    return access.can(user, Action.VIEW_PAR_CRITERIA)
 
 
 def can_manage_criteria(user) -> bool:
