@@ -234,7 +234,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods"]
+# Attachments: PDF, Word and Excel only, checked by content, not by name, on
+# every Wagtail upload path (single, multiple, chooser).
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cchc.news.forms.AttachmentForm"
 
 # Wagtail -----------------------------------------------------------------
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -278,3 +281,12 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Visitor statistics (cchc/stats/README.md) ---------------------------------
+# The request header holding the visitor's address behind a reverse proxy,
+# e.g. HTTP_X_REAL_IP; empty: REMOTE_ADDR. Used only for the daily hash.
+STATS_CLIENT_IP_HEADER = env("STATS_CLIENT_IP_HEADER")
+# > 0: beacons are written in batches every that many seconds (faster under
+# load; a killed worker loses at most that much). 0: written at beacon time.
+STATS_WRITE_BEHIND_SECONDS = float(env("STATS_WRITE_BEHIND_SECONDS", "0"))
+STATS_COUNTER_CACHE_SECONDS = int(env("STATS_COUNTER_CACHE_SECONDS", "10"))

@@ -12,6 +12,6 @@ def site(request):
     home = SimpleLazyObject(lambda: HomePage.objects.live().first())
     path = request.path
     nav = [
-        {"label": label, "url": url, "current": path.startswith(url)} for label, url in NAV_ITEMS
+        {"label": label, "url": url, "current": url in path} for label, url in NAV_ITEMS
     ]
     return {"site_name": settings.SITE_NAME, "portal_home": home, "nav_items": nav}

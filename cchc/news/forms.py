@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from wagtail.documents.forms import BaseDocumentForm
+
+from cchc.news.attachments import validate_attachment
+from cchc.news.models import Topic
+from cchc.org.models import UnitType
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class AttachmentForm(BaseDocumentForm):
+    """Wagtail's document form, with the content check every upload path shares
+    (single upload, multiple upload, the chooser's upload tab)."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            validate_attachment(upload)
+        return upload
+
+
+class DateInput(forms.TextInput):
+    def __init__(self):
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        )
+
+
+class ArticleFilterForm(forms.Form):
+    """The public filters. Field names are the query-string keys."""
+
+    tu_khoa = forms.CharField(label="Từ khóa", required=False, max_length=200)
+    don_vi = forms.ChoiceField(label="Đơn vị", required=False)
+    loai_don_vi = forms.ChoiceField(
+        label="Loại đơn vị",
+        required=False,
+        choices=[("", "Tất cả")]
+        + [(v, label) for v, label in UnitType.choices if v != UnitType.DISTRICT],
+    )
+    chu_de = forms.ChoiceField(
+        label="Chủ đề", required=False, choices=[("", "Tất cả"), *Topic.choices]
+    )
+    tu_ngay = forms.DateField(
+        label="Từ ngày", required=False, input_formats=DATE_FORMATS, widget=DateInput()
+    )
+    den_ngay = forms.DateField(
+        label="Đến ngày", required=False, input_formats=DATE_FORMATS, widget=DateInput()
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["don_vi"].choices = [("", "Tất cả")] + [(u.slug, u.name) for u in units]
+        for name in ("tu_ngay", "den_ngay"):
+            self.fields[name].error_messages["invalid"] = "Nhập ngày theo dạng dd/mm/yyyy."
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tu_ngay"), data.get("den_ngay")
+        if start and end and start > end:
+            self.add_error("den_ngay", "Ngày kết thúc phải sau ngày bắt đầu.")
+        return data

@@ -1,0 +1,108 @@
+"""Read-only queries over the news section (used by views, stats and exports)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from wagtail.images import get_image_model
+
+from cchc.news.models import ArticlePage, SectionPage
+from cchc.news.text import query_terms
+from cchc.org.models import Unit
+
+
+def live_articles() -> QuerySet[ArticlePage]:
+    """Published articles a visitor may read now.
+
+    Expiry is checked here too, so an article disappears at expire_at even if
+    the publish_scheduled job has not run yet.
+    """
+    return (
+        ArticlePage.objects.live()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+        .select_related("unit")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def with_images(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    renditions = get_image_model().get_rendition_model().objects.all()
+    return articles.select_related("lead_image").prefetch_related(
+        Prefetch("lead_image__renditions", queryset=renditions)
+    )
+
+
+def published_articles(
+    unit_ids: list[int] | None = None, year: int | None = None
+) -> QuerySet[ArticlePage]:
+    """Published articles, newest first, each with title, url, first_published_at,
+    topic (value; get_topic_display() for the label) and unit (selected)."""
+    articles = live_articles()
+    if unit_ids is not None:
+        articles = articles.filter(unit_id__in=unit_ids)
+    if year is not None:
+        start = datetime.datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
+        end = datetime.datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+        articles = articles.filter(first_published_at__gte=start, first_published_at__lt=end)
+    return articles
+
+
+def section_for_unit(unit: Unit) -> SectionPage | None:
+    return SectionPage.objects.filter(unit=unit).first()
+
+
+def search(articles: QuerySet[ArticlePage], query: str) -> QuerySet[ArticlePage]:
+    """Every folded query term must start a word of the article's folded text."""
+    for term in query_terms(query):
+        articles = articles.filter(search_text__contains=f" {term}")
+    return articles
+
+
+def filter_articles(
+    articles: QuerySet[ArticlePage],
+    *,
+    unit: Unit | None = None,
+    unit_type: str = "",
+    topic: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    query: str = "",
+) -> QuerySet[ArticlePage]:
+    if unit is not None:
+        # A successor's list includes its predecessors' articles.
+        articles = articles.filter(unit_id__in=unit.lineage_ids())
+    if unit_type:
+        articles = articles.filter(unit__unit_type=unit_type)
+    if topic:
+        articles = articles.filter(topic=topic)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+        articles = articles.filter(first_published_at__gte=start)
+    if date_to:
+        end = datetime.datetime.combine(
+            date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        articles = articles.filter(first_published_at__lt=end)
+    if query:
+        articles = search(articles, query)
+    return articles
+
+
+def related_articles(article: ArticlePage, limit: int = 4) -> list[ArticlePage]:
+    """Same topic, the author unit's own first, then the rest of the province."""
+    same_topic = live_articles().filter(topic=article.topic).exclude(pk=article.pk)
+    found = list(same_topic.filter(unit_id=article.unit_id)[:limit])
+    if len(found) < limit:
+        found += list(
+            same_topic.exclude(unit_id=article.unit_id).exclude(pk__in=[a.pk for a in found])[
+                : limit - len(found)
+            ]
+        )
+    return found
+
+
+def units_with_sections() -> QuerySet[Unit]:
+    return Unit.objects.filter(cchc_section__isnull=False).order_by("unit_type", "name")

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from wagtail.models import Page, WorkflowState
+
+from cchc import access
+from cchc.access import Action
+from cchc.news.forms import ArticleFilterForm
+from cchc.news.models import PROVINCE_UNIT_SLUG, ArticlePage, SectionPage, TopicPage
+from cchc.news.selectors import (
+    filter_articles,
+    live_articles,
+    units_with_sections,
+    with_images,
+)
+
+PER_PAGE = 10
+WIDGET_ITEMS = 5
+
+
+def stats_tags_available() -> bool:
+    """Whether the stats app's template library exists yet.
+
+    The beacon and counter are rendered through an include that is only
+    compiled when this is true, so news pages render before (and without)
+    the statistics app.
+    """
+    return "stats_tags" in engines["django"].engine.template_libraries
+
+
+def _articles_for(section: SectionPage):
+    if section.is_province:
+        return live_articles()
+    return live_articles().filter(unit_id__in=section.unit.lineage_ids())
+
+
+def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -> dict:
+    """The list shown by a section or topic page: filtered, searched, paginated.
+
+    The province's section rolls up every unit's articles and offers the unit
+    filters; a unit's section lists its own (and its predecessors') articles.
+    """
+    units = list(units_with_sections()) if section.is_province else []
+    form = ArticleFilterForm(request.GET or None, units=units)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    unit = None
+    if filters.get("don_vi"):
+        unit = next((u for u in units if u.slug == filters["don_vi"]), None)
+    articles = filter_articles(
+        _articles_for(section),
+        unit=unit,
+        unit_type=filters.get("loai_don_vi", ""),
+        topic=topic.topic if topic else filters.get("chu_de", ""),
+        date_from=filters.get("tu_ngay"),
+        date_to=filters.get("den_ngay"),
+        query=filters.get("tu_khoa", ""),
+    )
+    page_obj = Paginator(with_images(articles), PER_PAGE).get_page(request.GET.get("trang"))
+    topics = list(TopicPage.objects.child_of(section).live().order_by("path"))
+    return {
+        "section": section,
+        "topic_page": topic,
+        "topics": topics,
+        "filter_form": form,
+        "filtering": bool(filters and any(filters.values())),
+        "page_obj": page_obj,
+        "articles": page_obj.object_list,
+        "show_unit": section.is_province,
+        "rss_url": (topic or section).url + "rss/",
+        "stats_tags": stats_tags_available(),
+    }
+
+
+def widget(request, *, section: SectionPage):
+    """The embeddable box: latest articles and the visit counter, in an iframe."""
+    # Absolute links: the widget is shown inside another site's page. No
+    # beacon here, or every view of that site would count as a section visit.
+    articles = [
+        (a, request.build_absolute_uri(a.get_url(request)))
+        for a in _articles_for(section)[:WIDGET_ITEMS]
+    ]
+    response = TemplateResponse(
+        request,
+        "news/widget.html",
+        {
+            "section": section,
+            "section_url": request.build_absolute_uri(section.get_url(request)),
+            "page": section,
+            "articles": articles,
+            "stats_tags": stats_tags_available(),
+        },
+    )
+    # The point of the widget is to be framed by the unit's own website.
+    response.xframe_options_exempt = True
+    response["Content-Security-Policy"] = "frame-ancestors *"
+    return response
+
+
+def widget_script(request, slug: str | None = None):
+    """A few lines of JavaScript that insert the widget's iframe where it is included.
+
+    A plain Django URL (…/cchc/nhung.js): Wagtail does not serve paths with a dot.
+    """
+    section = get_object_or_404(
+        SectionPage.objects.live().select_related("unit"),
+        unit__slug=slug or PROVINCE_UNIT_SLUG,
+    )
+    response = render(
+        request,
+        "news/widget.js",
+        {
+            "widget_url": request.build_absolute_uri(section.url + "nhung/"),
+            "title": f"Tin cải cách hành chính – {section.unit.name}",
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# Back office ---------------------------------------------------------------
+
+DESK_PER_PAGE = 25
+
+
+def _workflow_state(status: str) -> Exists:
+    return Exists(
+        WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id=Cast(OuterRef("pk"), CharField()),
+            status=status,
+        )
+    )
+
+
+def desk_index(request):
+    """Tin bài CCHC: straight to the user's unit, or the units they may edit."""
+    access.require(request.user, Action.EDIT_NEWS)
+    if access.is_province_wide(request.user):
+        units = list(units_with_sections())
+    else:
+        units = [
+            u
+            for u in access.user_units(request.user)
+            if access.can(request.user, Action.EDIT_NEWS, u)
+        ]
+    if len(units) == 1:
+        return redirect("cchc_news_desk", slug=units[0].slug)
+    return render(request, "news/admin/desk_index.html", {"units": units})
+
+
+def desk(request, slug):
+    """A unit's newsroom: write in a topic, follow drafts, reviews and publications."""
+    unit = access.get_unit_for_user(request.user, slug, Action.EDIT_NEWS)
+    section = SectionPage.objects.filter(unit=unit).first()
+    topics = list(TopicPage.objects.child_of(section).order_by("path")) if section else []
+    articles = (
+        ArticlePage.objects.filter(unit=unit)
+        .annotate(
+            in_review=_workflow_state(WorkflowState.STATUS_IN_PROGRESS),
+            needs_changes=_workflow_state(WorkflowState.STATUS_NEEDS_CHANGES),
+        )
+        .select_related("owner")
+        .order_by("-latest_revision_created_at", "-pk")
+    )
+    page_obj = Paginator(articles, DESK_PER_PAGE).get_page(request.GET.get("p"))
+    return render(
+        request,
+        "news/admin/desk.html",
+        {
+            "unit": unit,
+            "section": section,
+            "topics": [
+                (t, reverse("wagtailadmin_pages:add", args=["news", "articlepage", t.pk]))
+                for t in topics
+            ],
+            "page_obj": page_obj,
+            "can_approve": access.can(request.user, Action.APPROVE_NEWS, unit),
+        },
+    )

@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from cchc import access
+from cchc.access import Action
+from cchc.news import views
+from cchc.news.models import ArticlePage, SectionPage, TopicPage
+
+STRUCTURE_MESSAGE = (
+    "Chuyên mục và các chủ đề Cải cách hành chính được tạo tự động và có địa chỉ cố định; "
+    "không thể xóa hoặc di chuyển."
+)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("tin-bai/", views.desk_index, name="cchc_news_desk_index"),
+        path("tin-bai/<slug:slug>/", views.desk, name="cchc_news_desk"),
+    ]
+
+
+class NewsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.can(request.user, Action.EDIT_NEWS)
+
+
+@hooks.register("register_admin_menu_item")
+def register_news_menu_item():
+    return NewsMenuItem(
+        "Tin bài CCHC", reverse("cchc_news_desk_index"), icon_name="doc-full", order=150
+    )
+
+
+def _is_structure(page) -> bool:
+    return isinstance(page.specific, SectionPage | TopicPage)
+
+
+@hooks.register("before_delete_page")
+def keep_sections(request, page):
+    # Published links, RSS readers and units' embedded widgets use these URLs.
+    if _is_structure(page) and not request.user.is_superuser:
+        messages.error(request, STRUCTURE_MESSAGE)
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_move_page")
+def keep_sections_in_place(request, page, destination):
+    if _is_structure(page) and not request.user.is_superuser:
+        messages.error(request, STRUCTURE_MESSAGE)
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("after_move_page")
+def follow_topic(request, page):
+    # Wagtail's move saves a plain Page, so the article's stored topic and
+    # unit are refreshed here from its new parent.
+    article = ArticlePage.objects.filter(pk=page.pk).first()
+    if article is not None:
+        article.sync_from_parent(article.get_parent())
+        ArticlePage.objects.filter(pk=article.pk).update(
+            topic=article.topic, unit_id=article.unit_id
+        )
+    return None
