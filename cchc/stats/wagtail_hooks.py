@@ -1,0 +1,34 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from cchc import access
+from cchc.access import Action
+from cchc.stats import views
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("thong-ke/", views.stats_home, name="cchc_stats_home"),
+        path("thong-ke/<slug:slug>/", views.dashboard, name="cchc_stats_dashboard"),
+        path("thong-ke/<slug:slug>/xuat.csv", views.export_csv, name="cchc_stats_csv"),
+        path("thong-ke/<slug:slug>/xuat.xlsx", views.export_xlsx, name="cchc_stats_xlsx"),
+        path(
+            "thong-ke/<slug:slug>/minh-chung-1-4.xlsx",
+            views.evidence_xlsx,
+            name="cchc_stats_evidence",
+        ),
+    ]
+
+
+class StatsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.can(request.user, Action.VIEW_NEWS_STATS)
+
+
+@hooks.register("register_admin_menu_item")
+def stats_menu_item():
+    return StatsMenuItem(
+        "Thống kê truy cập", reverse("cchc_stats_home"), icon_name="view", order=210
+    )
