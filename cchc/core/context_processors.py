@@ -11,7 +11,5 @@ def site(request):
     # Lazy: only pages that show the footer pay for the query.
     home = SimpleLazyObject(lambda: HomePage.objects.live().first())
     path = request.path
-    nav = [
-        {"label": label, "url": url, "current": url in path} for label, url in NAV_ITEMS
-    ]
+    nav = [{"label": label, "url": url, "current": url in path} for label, url in NAV_ITEMS]
     return {"site_name": settings.SITE_NAME, "portal_home": home, "nav_items": nav}
