@@ -23,6 +23,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # tests see every change at once
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cchc.core.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -281,6 +282,10 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Anonymous visitors get CCHC pages rendered at most this many seconds ago
+# (cchc/core/middleware.py); 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "10"))
 
 # Visitor statistics (cchc/stats/README.md) ---------------------------------
 # The request header holding the visitor's address behind a reverse proxy,

@@ -1,0 +1,44 @@
+"""A short-lived cache of public CCHC pages for anonymous visitors.
+
+Section, topic and article pages are read far more than they change, and
+Wagtail resolves every URL through the page tree; serving a copy rendered a
+few seconds ago lets the portal take a crowd. Visits are still counted, by
+the beacon each page carries, and signed-in editors always see fresh pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+
+CACHEABLE = re.compile(r"^/(cchc/|don-vi/[\w-]+/cchc/)")
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not seconds or not self._cacheable(request):
+            return self.get_response(request)
+        key = "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            cache.set(key, response, seconds)
+        return response
+
+    @staticmethod
+    def _cacheable(request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and CACHEABLE.match(request.path) is not None
+        )
