@@ -287,7 +287,7 @@ LOGGING = {
 # (cchc/core/middleware.py); 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "10"))
 
-# Visitor statistics (cchc/stats/README.md) ---------------------------------
+# Visitor statistics (docs/statistics.md) ---------------------------------
 # The request header holding the visitor's address behind a reverse proxy,
 # e.g. HTTP_X_REAL_IP; empty: REMOTE_ADDR. Used only for the daily hash.
 STATS_CLIENT_IP_HEADER = env("STATS_CLIENT_IP_HEADER")

@@ -1,6 +1,6 @@
 """{% visit_beacon page %} and {% visit_counter page %} for news pages.
 
-`page` is any news page with `stats_target()`; see cchc/stats/README.md.
+`page` is any news page with `stats_target()`; see docs/statistics.md.
 """
 
 from django import template
