@@ -50,3 +50,23 @@ def test_a_units_public_page_shows_its_predecessors(cast, client):
 def test_unknown_pages_answer_404_in_vietnamese(cast, client):
     response = client.get("/khong-ton-tai/")
     assert response.status_code == 404
+
+
+def test_the_home_page_shows_the_newest_cchc_articles(cast, client):
+    from cchc.news.models import Topic, TopicPage
+    from cchc.news.selectors import section_for_unit
+    from cchc.news.services import article_create
+
+    assert "Chưa có tin, bài." in client.get("/").content.decode()
+    topic = TopicPage.objects.child_of(section_for_unit(cast.unit_a)).get(topic=Topic.ACTIVITIES)
+    article_create(
+        actor=None,
+        topic_page=topic,
+        title="Xã An Phú rút ngắn thời gian giải quyết hồ sơ",
+        summary="Tóm tắt.",
+        body="<p>Nội dung.</p>",
+        publish=True,
+    )
+    body = client.get("/").content.decode()
+    assert "Xã An Phú rút ngắn thời gian giải quyết hồ sơ" in body
+    assert "Xã An Phú, " in body

@@ -24,3 +24,11 @@ def query_with(context, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.inclusion_tag("news/includes/latest_articles.html")
+def latest_cchc_articles(count: int = 5) -> dict:
+    """The newest CCHC articles of every unit, for the portal's home page."""
+    from cchc.news.selectors import live_articles
+
+    return {"articles": list(live_articles()[:count])}
