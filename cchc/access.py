@@ -66,19 +66,6 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.MANAGE_PAR: frozenset({Role.ADMIN}),
 }
 
-# Actions that only read: the provincial leader and other read-only roles
-# may hold these and nothing else.
-READ_ONLY_ACTIONS = frozenset(
-    {
-        Action.VIEW_WORKSPACE,
-        Action.VIEW_ORG,
-        Action.VIEW_AUDIT,
-        Action.VIEW_DASHBOARDS,
-        Action.VIEW_NEWS_STATS,
-        Action.VIEW_PAR_CRITERIA,
-    }
-)
-
 # Django model permissions granted by role, for Wagtail's back office.
 ROLE_MODEL_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(

@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from wagtail.models import Page
 
 from cchc.core.audit import audit_record
 from cchc.org.models import (
-    PROVINCE_ROLES,
     Role,
     RoleAssignment,
     SuccessionKind,
@@ -189,15 +186,3 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     assignment.delete()
     for hook in ROLE_CHANGED_HOOKS:
         hook(user)
-
-
-def unique_slug(name: str, prefix: str = "") -> str:
-    base = slugify(anyascii(f"{prefix} {name}".strip())) or "don-vi"
-    slug, n = base, 2
-    while Unit.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def is_province_role(role: str) -> bool:
-    return role in PROVINCE_ROLES

@@ -648,11 +648,8 @@ def _parse_book(book, cached, known: Mapping[str, str], result: ImportResult) ->
                 node["evaluator"] = evaluator
         rule_text = _text(cell(values, "rule"))
         if rule_text:
-            try:
-                rule = yaml.safe_load(rule_text)
-            except yaml.YAMLError:
-                rule = None
-            if isinstance(rule, Mapping):
+            rule = _yaml_mapping(rule_text)
+            if rule is not None:
                 node["rule"] = dict(rule)
             else:
                 result.add(
@@ -684,11 +681,8 @@ def _parse_book(book, cached, known: Mapping[str, str], result: ImportResult) ->
             node["applicability"] = applicability
         meta_text = _text(cell(values, "meta"))
         if meta_text:
-            try:
-                meta = yaml.safe_load(meta_text)
-            except yaml.YAMLError:
-                meta = None
-            if isinstance(meta, Mapping):
+            meta = _yaml_mapping(meta_text)
+            if meta is not None:
                 node.update({k: v for k, v in meta.items() if k not in _RESERVED})
             else:
                 result.add("Cột Thông tin khác (YAML) không đọc được", row=number, code=code)
@@ -755,3 +749,12 @@ def _finish_tree(areas: list[dict[str, Any]]) -> None:
 
     for area in areas:
         walk(area, 1)
+
+
+def _yaml_mapping(text: str) -> Mapping | None:
+    """A cell's YAML if it reads as a mapping, else None (reported by the caller)."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return value if isinstance(value, Mapping) else None
