@@ -7,5 +7,6 @@ ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 # As behind the production reverse proxy: the load generator sends each
 # simulated visitor's address in X-Forwarded-For.
-STATS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+TRUSTED_PROXIES = ["127.0.0.1"]
+CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}

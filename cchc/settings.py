@@ -5,6 +5,7 @@ DATABASE_URL switches to PostgreSQL. DJANGO_ENV=production turns on the
 production hardening and refuses to start without a real secret and hosts.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "axes",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a refused sign-in into the lockout page (after the auth middleware).
+    "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -172,12 +176,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["cchc.accounts.backends.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # Refuses while a sign-in is locked out; must come first.
+    "axes.backends.AxesStandaloneBackend",
+    "cchc.accounts.backends.RoleBackend",
+]
 LOGIN_URL = "wagtailadmin_login"
 LOGIN_REDIRECT_URL = "accounts:landing"
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAILADMIN_USER_LOGIN_FORM = "cchc.accounts.forms.LoginForm"
-# Failed sign-ins per account (and per hashed client) before a lockout.
+
+# Sign-in throttling: django-axes (docs/operations.md). A username is locked
+# from one client address after LOGIN_FAILURE_LIMIT failures, so nobody can
+# lock a user out from elsewhere; an address is locked after the looser
+# LOGIN_ADDRESS_FAILURE_LIMIT (offices share one address behind NAT).
+# Counted in the cache, keyed by hashes: no IP address in the database. With
+# several workers the cache must be shared (REDIS_URL), else each worker
+# counts alone.
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(env("LOGIN_LOCKOUT_MINUTES", "15"))
 
@@ -186,7 +201,24 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+AXES_HANDLER = "cchc.accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Attempts refused during a lockout neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # its rows would hold raw addresses
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False
+AXES_CLIENT_IP_CALLABLE = "cchc.lib.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "cchc.accounts.views.locked_out"
+AXES_COOLOFF_MESSAGE = (
+    "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. "
+    f"Vui lòng thử lại sau {LOGIN_LOCKOUT_MINUTES} phút."
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -260,6 +292,12 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+# The reverse proxies whose forwarding header names the client (addresses or
+# networks, e.g. 127.0.0.1 behind the nginx of docs/deployment.md). Empty: the
+# header is ignored and REMOTE_ADDR is the client. Used by sign-in throttling
+# and visitor statistics alike (cchc/lib/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -288,9 +326,14 @@ LOGGING = {
 PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "10"))
 
 # Visitor statistics (docs/statistics.md) ---------------------------------
-# The request header holding the visitor's address behind a reverse proxy,
-# e.g. HTTP_X_REAL_IP; empty: REMOTE_ADDR. Used only for the daily hash.
-STATS_CLIENT_IP_HEADER = env("STATS_CLIENT_IP_HEADER")
+# At most this many distinct visitors (user agents) a day are counted from
+# one address: offices and schools share one address behind NAT, but fifty
+# user agents from one machine are a script.
+STATS_MAX_VISITORS_PER_ADDRESS = int(env("STATS_MAX_VISITORS_PER_ADDRESS", "20"))
+# Referrer hosts counted by name besides the built-in search engines, social
+# networks, press, *.gov.vn, *.edu.vn and the portal's own hosts; any other
+# host is counted as "khác" (cchc/stats/services.py).
+STATS_REFERRER_HOSTS = env_list("STATS_REFERRER_HOSTS")
 # > 0: beacons are written in batches every that many seconds (faster under
 # load; a killed worker loses at most that much). 0: written at beacon time.
 STATS_WRITE_BEHIND_SECONDS = float(env("STATS_WRITE_BEHIND_SECONDS", "0"))

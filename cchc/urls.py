@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cchc.accounts.views import LoginView
+from cchc.accounts.views import LoginView, PasswordResetView
 from cchc.core.views import healthz
 
 handler403 = "cchc.core.views.permission_denied_view"
@@ -14,6 +14,12 @@ urlpatterns = [
     # Our sign-in view wraps Wagtail's: throttled, and it lands the user on
     # the page of what they can do now.
     path("quan-tri/login/", LoginView.as_view(), name="wagtailadmin_login"),
+    # Wagtail's reset form with the mails it sends capped (cchc/accounts/views.py).
+    path(
+        "quan-tri/password_reset/",
+        PasswordResetView.as_view(),
+        name="wagtailadmin_password_reset",
+    ),
     path("quan-tri/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
     path("", include("cchc.stats.urls")),

@@ -5,6 +5,3 @@ class AccountsConfig(AppConfig):
     name = "cchc.accounts"
     label = "accounts"
     verbose_name = "Tài khoản"
-
-    def ready(self) -> None:
-        from cchc.accounts import signals  # noqa: F401

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
-from cchc.accounts import throttle
 from cchc.accounts.backends import LOCKED_MESSAGE
 
 
@@ -14,9 +13,13 @@ class LoginForm(WagtailLoginForm):
         self.fields["username"].widget.attrs["placeholder"] = "Nhập tên đăng nhập"
 
     def clean(self):
-        keys = throttle.keys_for(self.data.get("username"), self.request)
-        if throttle.is_locked(keys):
-            raise ValidationError(
-                LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), code="locked"
-            )
-        return super().clean()
+        try:
+            return super().clean()
+        except ValidationError:
+            # Set by django-axes when this attempt was refused or locked the
+            # sign-in (cchc/accounts/lockout.py): say so rather than "wrong password".
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(
+                    LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), code="locked"
+                ) from None
+            raise

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -55,6 +56,8 @@ MAX_VIEWS_PER_VISITOR_PAGE = 100
 # De-duplication rows are kept this many days (today's and yesterday's are
 # needed: the counter's "đang truy cập" spans midnight), then deleted.
 KEEP_VISITOR_DAYS = 2
+# How long the cache remembers an address's visitors (the day, and then some).
+ADDRESS_MEMORY_SECONDS = 26 * 3600
 # Rows per INSERT statement (well under SQLite's limit on bound parameters).
 UPSERT_CHUNK = 500
 
@@ -135,6 +138,41 @@ def visitor_hash(day: datetime.date, client_ip: str, user_agent: str) -> str:
     return hmac.new(day_salt(day), message, hashlib.sha256).hexdigest()[:32]
 
 
+def _address_hash(day: datetime.date, client_ip: str) -> str:
+    return hmac.new(day_salt(day), f"address\n{client_ip}".encode(), hashlib.sha256).hexdigest()[
+        :32
+    ]
+
+
+def bounded_visitor(day: datetime.date, client_ip: str, user_agent: str) -> str:
+    """The visitor hash, with at most STATS_MAX_VISITORS_PER_ADDRESS per address a day.
+
+    Offices share one address behind NAT, so one address is many visitors,
+    but not without bound: past the limit, every further user agent from the
+    address is one visitor (its views still count, up to the per-page cap).
+    The address's visitors are remembered in the cache, under hashes salted
+    for the day; with several workers the cache must be shared (REDIS_URL),
+    else the bound applies per worker.
+    """
+    visitor = visitor_hash(day, client_ip, user_agent)
+    limit = settings.STATS_MAX_VISITORS_PER_ADDRESS
+    if limit <= 0:
+        return visitor
+    address = _address_hash(day, client_ip)
+    marker = f"stats:visitor:{day:%Y%m%d}:{address}:{visitor}"
+    counter = f"stats:address:{day:%Y%m%d}:{address}"
+    if cache.add(marker, "", ADDRESS_MEMORY_SECONDS):
+        cache.add(counter, 0, ADDRESS_MEMORY_SECONDS)
+        try:
+            admitted = cache.incr(counter) <= limit
+        except ValueError:  # evicted in between: start again
+            admitted = cache.add(counter, 1, ADDRESS_MEMORY_SECONDS)
+        cache.set(marker, "ok" if admitted else "over", ADDRESS_MEMORY_SECONDS)
+        return visitor if admitted else address
+    # "" while a concurrent first load of this visitor is being admitted.
+    return address if cache.get(marker) == "over" else visitor
+
+
 _TABLET = re.compile(r"iPad|Tablet|PlayBook|Silk/|Kindle|Android(?!.*Mobile)", re.IGNORECASE)
 _MOBILE = re.compile(
     r"Mobi|iPhone|iPod|Android|Windows Phone|Opera Mini|IEMobile|BlackBerry", re.IGNORECASE
@@ -151,6 +189,40 @@ def device_type(user_agent: str) -> str:
 
 
 _HOST = re.compile(r"^[a-z0-9.-]{1,100}$")
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^(?:[a-z]{2,24}|xn--[a-z0-9-]{1,59})$")
+# Where CCHC readers come from: search engines, social networks and
+# messaging, the press. With the portal's own hosts, *.gov.vn, *.edu.vn and
+# STATS_REFERRER_HOSTS, the only hosts kept; any other is counted as OTHER,
+# so forged referrers cannot write rows (spam) into dashboards and exports.
+KNOWN_REFERRERS = (
+    "google.com",
+    "google.com.vn",
+    "bing.com",
+    "coccoc.com",
+    "duckduckgo.com",
+    "yahoo.com",
+    "yandex.ru",
+    "facebook.com",
+    "fb.com",
+    "zalo.me",
+    "youtube.com",
+    "tiktok.com",
+    "x.com",
+    "t.co",
+    "linkedin.com",
+    "instagram.com",
+    "baoangiang.com.vn",
+    "baochinhphu.vn",
+    "vnexpress.net",
+    "tuoitre.vn",
+    "thanhnien.vn",
+    "dantri.com.vn",
+    "vietnamnet.vn",
+    "nhandan.vn",
+)
+KNOWN_SUFFIXES = ("gov.vn", "edu.vn")
+OTHER_REFERRER = "khác"
 
 
 def referrer_host(referrer: str) -> str:
@@ -168,6 +240,33 @@ def referrer_host(referrer: str) -> str:
         except UnicodeError:
             return ""
     return host if _HOST.match(host) else ""
+
+
+def _plausible(host: str) -> bool:
+    labels = host.split(".")
+    return (
+        len(labels) >= 2 and all(_LABEL.match(x) for x in labels) and bool(_TLD.match(labels[-1]))
+    )
+
+
+def _own_hosts() -> set[str]:
+    hosts = {h.lstrip(".").removeprefix("www.") for h in settings.ALLOWED_HOSTS if h != "*"}
+    base = urlsplit(settings.BASE_URL).hostname
+    if base:
+        hosts.add(base.removeprefix("www."))
+    return hosts
+
+
+def referrer_source(host: str) -> str:
+    """The referrer as counted: "" (direct), a known host, or OTHER_REFERRER."""
+    if not host:
+        return ""
+    if not _plausible(host):
+        return OTHER_REFERRER
+    known = (*KNOWN_REFERRERS, *KNOWN_SUFFIXES, *settings.STATS_REFERRER_HOSTS, *_own_hosts())
+    if any(host == k or host.endswith("." + k) for k in known):
+        return host
+    return OTHER_REFERRER
 
 
 # Counting ---------------------------------------------------------------
@@ -204,9 +303,9 @@ def visit_record(
     visit = Visit(
         at=now,
         day=day,
-        visitor=visitor_hash(day, client_ip, user_agent),
+        visitor=bounded_visitor(day, client_ip, user_agent),
         target=target,
-        referrer_host=referrer_host(referrer),
+        referrer_host=referrer_source(referrer_host(referrer)),
         device=device_type(user_agent),
     )
     if getattr(settings, "STATS_WRITE_BEHIND_SECONDS", 0) > 0:
@@ -402,15 +501,3 @@ def stale_delete(*, today: datetime.date | None = None) -> tuple[int, int]:
     cutoff = today - datetime.timedelta(days=KEEP_VISITOR_DAYS - 1)
     visitors, _ = VisitorDay.objects.filter(day__lt=cutoff).delete()
     return salts, visitors
-
-
-def client_ip(request) -> str:
-    """The visitor's address as the web server saw it (used for hashing only).
-
-    Behind a reverse proxy set STATS_CLIENT_IP_HEADER (e.g. HTTP_X_REAL_IP or
-    HTTP_X_FORWARDED_FOR, of which the right-most address, the one the proxy
-    added, is used); otherwise every visitor would share the proxy's address.
-    """
-    header = getattr(settings, "STATS_CLIENT_IP_HEADER", "") or "REMOTE_ADDR"
-    value = request.META.get(header) or request.META.get("REMOTE_ADDR", "")
-    return value.rsplit(",", 1)[-1].strip()[:64]

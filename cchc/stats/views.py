@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cchc import access
 from cchc.access import Action
 from cchc.lib import charts
+from cchc.lib.client_ip import client_ip
 from cchc.org.models import Unit, UnitType
 from cchc.stats import exports, selectors, services
 from cchc.stats.forms import DateRangeForm, EvidenceForm
@@ -29,7 +30,7 @@ def _count(request, data: QueryDict) -> bool:
         return False
     services.visit_record(
         target=target,
-        client_ip=services.client_ip(request),
+        client_ip=client_ip(request),
         user_agent=request.headers.get("user-agent", ""),
         referrer=data.get("r", ""),
     )

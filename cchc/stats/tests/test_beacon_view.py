@@ -161,16 +161,28 @@ def test_an_empty_post_is_refused(client):
     assert nothing_stored()
 
 
-def test_the_proxy_header_is_used_for_the_address_when_configured(client, settings):
-    settings.STATS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
-    for forwarded in ("1.1.1.1, 203.0.113.7", "9.9.9.9, 203.0.113.8"):
-        client.post(
-            reverse("stats:beacon"),
-            f"t={token_for(TARGET)}",
-            content_type="application/x-www-form-urlencoded",
-            HTTP_USER_AGENT=BROWSER_UA,
-            HTTP_X_FORWARDED_FOR=forwarded,
-            REMOTE_ADDR="127.0.0.1",
-        )
+def _beacon_via(client, *, remote, forwarded):
+    return client.post(
+        reverse("stats:beacon"),
+        f"t={token_for(TARGET)}",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_USER_AGENT=BROWSER_UA,
+        HTTP_X_FORWARDED_FOR=forwarded,
+        REMOTE_ADDR=remote,
+    )
+
+
+def test_the_proxy_header_is_used_for_the_address_from_a_trusted_proxy(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for forwarded in ("203.0.113.7", "203.0.113.8"):
+        _beacon_via(client, remote="127.0.0.1", forwarded=forwarded)
     assert page_counts(TARGET.page_id) == (2, 2)
     assert DailySalt.objects.count() == 1
+
+
+def test_the_proxy_header_from_any_other_client_is_ignored(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    # One client claiming a new address with every load is one visitor.
+    for n in range(5):
+        _beacon_via(client, remote="203.0.113.50", forwarded=f"198.51.100.{n}")
+    assert page_counts(TARGET.page_id) == (5, 1)

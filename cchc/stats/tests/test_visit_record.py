@@ -142,6 +142,74 @@ def test_referrer_host(referrer, host):
     assert services.referrer_host(referrer) == host
 
 
+def test_fifty_user_agents_from_one_address_count_at_most_the_bound(settings):
+    settings.STATS_MAX_VISITORS_PER_ADDRESS = 10
+    for n in range(50):
+        record(T, ip="203.0.113.7", ua=f"{BROWSER_UA} Build/{n}")
+    views, visitors = counts()[(5, 50, 51)]
+    assert views == 50
+    # Ten distinct visitors, and every further one is the address's one overflow visitor.
+    assert visitors == 11
+    assert counts()[(0, 0, 0)] == (50, 11)
+
+
+def test_an_admitted_visitor_stays_themselves_past_the_bound(settings):
+    settings.STATS_MAX_VISITORS_PER_ADDRESS = 2
+    record(T, ua=BROWSER_UA)
+    record(T, ua=PHONE_UA)
+    record(T, ua=TABLET_UA)  # over the bound
+    record(T_SECTION, ua=PHONE_UA)  # admitted earlier: still its own visitor
+    record(T_SECTION, ua=BROWSER_UA + " Other/1")  # over: the overflow visitor
+    assert counts()[(5, 0, 0)] == (5, 3)
+    assert counts()[(5, 50, 50)] == (2, 2)
+
+
+def test_an_office_behind_one_address_is_still_many_visitors(settings):
+    settings.STATS_MAX_VISITORS_PER_ADDRESS = 20
+    for n in range(15):
+        record(T, ip="203.0.113.7", ua=f"{BROWSER_UA} Build/{n}")
+    assert counts()[(5, 50, 51)] == (15, 15)
+
+
+@pytest.mark.parametrize(
+    ("referrer", "stored"),
+    [
+        ("", ""),
+        ("https://www.google.com.vn/search?q=x", "google.com.vn"),
+        ("https://m.facebook.com/story.php?id=1", "m.facebook.com"),
+        ("https://sonoivu.angiang.gov.vn/tin", "sonoivu.angiang.gov.vn"),
+        ("https://casino-bonus-spam.xyz/win", "khác"),
+        ("https://buy-cheap-followers.com/", "khác"),
+        ("http://203.0.113.9/", "khác"),
+        ("https://google.com.evil.example/", "khác"),
+        ("https://a..b/", "khác"),
+        ("https://-x-.com/", "khác"),
+    ],
+)
+def test_only_plausible_referrers_are_kept_by_name(referrer, stored):
+    record(T, referrer=referrer)
+    values = set(DailyDimension.objects.filter(dimension="ref").values_list("value", flat=True))
+    assert values == {stored}
+
+
+def test_configured_and_own_hosts_are_kept_by_name(settings):
+    settings.STATS_REFERRER_HOSTS = ["vienthong.example.com"]
+    settings.BASE_URL = "https://cchc.example.org"
+    record(T, referrer="https://vienthong.example.com/a", ua=BROWSER_UA)
+    record(T, referrer="https://cchc.example.org/cchc/", ua=PHONE_UA)
+    values = set(DailyDimension.objects.filter(dimension="ref").values_list("value", flat=True))
+    assert values == {"vienthong.example.com", "cchc.example.org"}
+
+
+def test_spam_referrers_add_no_rows_to_the_dashboard():
+    for n in range(30):
+        record(
+            T, ua=f"{BROWSER_UA} Build/{n}", ip=f"203.0.113.{n}", referrer=f"https://spam{n}.top/"
+        )
+    rows = DailyDimension.objects.filter(dimension="ref", unit_id=5)
+    assert list(rows.values_list("value", "visits")) == [("khác", 30)]
+
+
 def test_no_raw_address_or_user_agent_is_stored_anywhere():
     ip, ua = "203.0.113.77", BROWSER_UA + " Unique/9.9"
     record(T, ip=ip, ua=ua, referrer="https://google.com/?q=x")
