@@ -53,9 +53,9 @@ INSTALLED_APPS = [
     "cchc.stats",
     "cchc.par",
     "django_htmx",
+    "axes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
-    "axes",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -86,10 +86,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a refused sign-in into the lockout page (after the auth middleware).
     "axes.middleware.AxesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -194,15 +194,8 @@ WAGTAILADMIN_USER_LOGIN_FORM = "cchc.accounts.forms.LoginForm"
 # several workers the cache must be shared (REDIS_URL), else each worker
 # counts alone.
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_LOCKOUT_MINUTES = int(env("LOGIN_LOCKOUT_MINUTES", "15"))
-
-SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-
 LOGIN_ADDRESS_FAILURE_LIMIT = int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+LOGIN_LOCKOUT_MINUTES = int(env("LOGIN_LOCKOUT_MINUTES", "15"))
 AXES_HANDLER = "cchc.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -219,6 +212,13 @@ AXES_COOLOFF_MESSAGE = (
     "Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. "
     f"Vui lòng thử lại sau {LOGIN_LOCKOUT_MINUTES} phút."
 )
+
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -282,6 +282,12 @@ WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Security ----------------------------------------------------------------
+# The reverse proxies whose forwarding header names the client (addresses or
+# networks, e.g. 127.0.0.1 behind the nginx of docs/deployment.md). Empty: the
+# header is ignored and REMOTE_ADDR is the client. Used by sign-in throttling
+# and visitor statistics alike (cchc/lib/client_ip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -292,12 +298,6 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
-# The reverse proxies whose forwarding header names the client (addresses or
-# networks, e.g. 127.0.0.1 behind the nginx of docs/deployment.md). Empty: the
-# header is ignored and REMOTE_ADDR is the client. Used by sign-in throttling
-# and visitor statistics alike (cchc/lib/client_ip.py).
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
