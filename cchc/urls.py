@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +9,13 @@ from cchc.accounts.views import LoginView, PasswordResetView
 from cchc.core.views import healthz
 
 handler403 = "cchc.core.views.permission_denied_view"
+
+
+def no_error_test(request):
+    # Wagtail's /quan-tri/failwhale/ raises an exception on purpose to show
+    # the 500 page; for users it is only a crash, so it does not exist here.
+    raise Http404("Không tìm thấy trang.")
+
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -20,6 +28,7 @@ urlpatterns = [
         PasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
+    path("quan-tri/failwhale/", no_error_test),
     path("quan-tri/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
     path("", include("cchc.stats.urls")),
