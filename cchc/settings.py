@@ -29,6 +29,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 PRODUCTION = env("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Django's technical 404/500 pages (tracebacks) only when a developer asks.
+DEBUG_PAGES = env_bool("DJANGO_DEBUG_PAGES")
 
 _DEV_SECRET = "dev-only-secret-not-for-production"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", _DEV_SECRET)
@@ -59,7 +61,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cchc.accounts.users_app.UsersConfig",  # wagtail.users, guarded user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -92,6 +94,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # 404 for another unit's image or document on any back-office URL (cchc/news/media.py).
+    "cchc.news.media.MediaScopeMiddleware",
+    # Our 404 and 500 pages under DEBUG too, unless DJANGO_DEBUG_PAGES=1 (innermost,
+    # so it sees a view's exception first).
+    "cchc.core.debug_pages.ProductErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "cchc.urls"
@@ -271,6 +278,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # every Wagtail upload path (single, multiple, chooser).
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cchc.news.forms.AttachmentForm"
+# Downloads go through Django, so the check in cchc/news/media.py runs on every one
+# (a draft's attachment is not public); never a redirect to the storage's own URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Wagtail -----------------------------------------------------------------
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
