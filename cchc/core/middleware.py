@@ -13,6 +13,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 
 CACHEABLE = re.compile(r"^/(cchc/|don-vi/[\w-]+/cchc/)")
 
@@ -25,7 +26,14 @@ class PublicPageCacheMiddleware:
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or not self._cacheable(request):
             return self.get_response(request)
-        key = "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)  # Django answers 400
+        # One copy per scheme and host: a page names its own address (links,
+        # canonical URL), and another site on this server must not get it.
+        address = f"{request.scheme}://{host}{request.get_full_path()}"
+        key = "page:" + hashlib.sha256(address.encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -49,3 +49,20 @@ def test_the_cache_is_off_when_set_to_zero(cast, client, settings):
     client.get("/cchc/")
     rename_section("Tiêu đề mới của chuyên mục")
     assert "Tiêu đề mới của chuyên mục" in client.get("/cchc/").content.decode()
+
+
+def test_each_host_and_scheme_gets_its_own_copy(cast, client, page_cache):
+    first = client.get("/cchc/", HTTP_HOST="localhost")
+    assert first.status_code == 200
+    rename_section("Tiêu đề mới của chuyên mục")
+    # Another host, or the same host over https, is rendered afresh...
+    assert "Tiêu đề mới" in client.get("/cchc/", HTTP_HOST="127.0.0.1").content.decode()
+    assert (
+        "Tiêu đề mới" in client.get("/cchc/", HTTP_HOST="localhost", secure=True).content.decode()
+    )
+    # ...while the first host keeps its own recent copy.
+    assert client.get("/cchc/", HTTP_HOST="localhost").content == first.content
+
+
+def test_a_host_that_is_not_allowed_is_refused_not_cached(cast, client, page_cache):
+    assert client.get("/cchc/", HTTP_HOST="evil.example").status_code == 400
