@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # 404 for another unit's image or document on any back-office URL (cchc/news/media.py).
     "cchc.news.media.MediaScopeMiddleware",
+    # 404 for another unit's image or document on any back-office URL (cchc/news/media.py).
+    "cchc.news.media.MediaScopeMiddleware",
     # Our 404 and 500 pages under DEBUG too, unless DJANGO_DEBUG_PAGES=1 (innermost,
     # so it sees a view's exception first).
     "cchc.core.debug_pages.ProductErrorPagesMiddleware",
@@ -278,6 +280,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # every Wagtail upload path (single, multiple, chooser).
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cchc.news.forms.AttachmentForm"
+# Downloads go through Django, so the check in cchc/news/media.py runs on every one
+# (a draft's attachment is not public); never a redirect to the storage's own URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Downloads go through Django, so the check in cchc/news/media.py runs on every one
 # (a draft's attachment is not public); never a redirect to the storage's own URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

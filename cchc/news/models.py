@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Collection, Orderable, Page, Workflow
 from wagtail.search import index
 
+from cchc.news.media import ArticlePageForm
 from cchc.news.text import clean_stored_html, search_text_for
 from cchc.org.models import Unit, UnitType
 
@@ -194,6 +195,8 @@ class ArticlePage(Page):
     search_text = models.TextField(blank=True, editable=False)
 
     is_cchc_article = True
+    # Refuses another unit's image or document (cchc/news/media.py).
+    base_form_class = ArticlePageForm
     parent_page_types = ["news.TopicPage"]
     subpage_types: list[str] = []
     content_panels = [
