@@ -20,6 +20,16 @@ def decimal_vi(value, places: int = 2) -> str:
     return f"{sign}{text},{frac}" if places else f"{sign}{text}"
 
 
+def number_vi(value, max_places: int = 3) -> str:
+    """Points and other measured numbers, with no padding: 1.5 -> '1,5', 1.500 -> '1,5',
+    100 -> '100', 1234.25 -> '1.234,25' (at most max_places decimals, half-up)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP)
+    places = max(0, -number.normalize().as_tuple().exponent) if number else 0
+    return decimal_vi(number, places=min(places, max_places))
+
+
 def integer_vi(value) -> str:
     """1234567 -> '1.234.567'."""
     return decimal_vi(value or 0, places=0)
