@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cchc.core.middleware.PublicPageCacheMiddleware",
+    # Inside the page cache, so a cached page keeps the header it was sent with.
+    "cchc.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,8 +96,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # 404 for another unit's image or document on any back-office URL (cchc/news/media.py).
-    "cchc.news.media.MediaScopeMiddleware",
     # 404 for another unit's image or document on any back-office URL (cchc/news/media.py).
     "cchc.news.media.MediaScopeMiddleware",
     # Our 404 and 500 pages under DEBUG too, unless DJANGO_DEBUG_PAGES=1 (innermost,
@@ -283,9 +283,6 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cchc.news.forms.AttachmentForm"
 # Downloads go through Django, so the check in cchc/news/media.py runs on every one
 # (a draft's attachment is not public); never a redirect to the storage's own URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-# Downloads go through Django, so the check in cchc/news/media.py runs on every one
-# (a draft's attachment is not public); never a redirect to the storage's own URL.
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Wagtail -----------------------------------------------------------------
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -304,6 +301,32 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# Content-Security-Policy (django-csp; cchc/core/middleware.py). Pages load
+# scripts, styles, fonts and images from the portal only, and no page can be
+# framed by another site (the news widget opts out: frame-ancestors *).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# Wagtail's admin needs inline styles and some inline scripts (date pickers,
+# inline panels; they carry no nonce), and blob: images for upload previews.
+CSP_BACK_OFFICE_PREFIX = "/quan-tri/"
+CSP_BACK_OFFICE_UPDATE = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 CSRF_COOKIE_HTTPONLY = False

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
@@ -50,3 +51,19 @@ class PublicPageCacheMiddleware:
             and "messages" not in request.COOKIES
             and CACHEABLE.match(request.path) is not None
         )
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware: CONTENT_SECURITY_POLICY on every page, and
+    CSP_BACK_OFFICE_UPDATE added under the back office's prefix.
+
+    Our own templates need no inline script or style. Wagtail's admin renders
+    inline scripts (date pickers, inline panels) and inline styles, without a
+    nonce, so only its pages get 'unsafe-inline'.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(settings.CSP_BACK_OFFICE_PREFIX):
+            parts.update = {**settings.CSP_BACK_OFFICE_UPDATE, **(parts.update or {})}
+        return parts
