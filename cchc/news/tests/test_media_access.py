@@ -294,9 +294,54 @@ def test_the_units_own_files_are_accepted(cast, files, client_as):
         cast.unit_a,
         lead_image=image,
         attachments=inline_formset([{"document": document, "title": ""}]),
-        body=f'<p><a linktype="document" id="{document}">Kế hoạch</a></p>',
+        body=(
+            f'<p><a linktype="document" id="{document}">Kế hoạch</a></p>'
+            f'<embed embedtype="image" format="fullwidth" id="{image}" alt="Ảnh"/>'
+        ),
     )
     assert response.status_code == 302
     article = ArticlePage.objects.get(title="Tin có tệp của đơn vị khác")
     assert article.lead_image_id == image
     assert list(article.attachments.values_list("document_id", flat=True)) == [document]
+
+
+def _edit(client, article, title, **extra):
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    return client.post(url, article_form(title, slug=article.slug, **extra))
+
+
+def test_a_file_already_on_the_article_stays_when_the_unit_edits_it(cast, files, client_as):
+    # The news administrator may use any unit's file; the unit's editor keeps it.
+    article = draft_with(cast.unit_a, files["doc_b"], actor=cast.admin)
+    attachment = article.attachments.get()
+    response = _edit(
+        client_as(cast.editor_a),
+        article,
+        "Tin đã có tệp của đơn vị khác",
+        attachments=inline_formset(
+            [{"id": attachment.pk, "document": files["doc_b"].pk, "title": ""}], initial=1
+        ),
+    )
+    assert response.status_code == 302
+    latest = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
+    assert latest.title == "Tin đã có tệp của đơn vị khác"
+    assert [a.document_id for a in latest.attachments.all()] == [files["doc_b"].pk]
+
+
+def test_another_units_image_is_refused_when_editing(cast, files, client_as):
+    article = draft_with(cast.unit_a, files["doc_a"])
+    attachment = article.attachments.get()
+    revisions = Revision.objects.count()
+    response = _edit(
+        client_as(cast.editor_a),
+        article,
+        "Thêm ảnh của đơn vị khác",
+        lead_image=files["img_b"].pk,
+        attachments=inline_formset(
+            [{"id": attachment.pk, "document": files["doc_a"].pk, "title": ""}], initial=1
+        ),
+    )
+    assert response.status_code == 200
+    assert "Ảnh này thuộc thư mục ảnh của đơn vị khác" in response.content.decode()
+    assert Revision.objects.count() == revisions
+    assert ArticlePage.objects.get(pk=article.pk).lead_image_id is None
