@@ -67,6 +67,21 @@ class RoleAssignmentCreateView(CreateView):
         )
 
 
+class RoleAssignmentEditView(EditView):
+    """A changed assignment is the old one revoked and the new one given, so
+    both are logged and the editorial groups follow (the form saves neither)."""
+
+    def save_instance(self):
+        self.has_content_changes = self.form.has_changed()
+        if not self.has_content_changes:
+            return self.object
+        draft = self.form.save(commit=False)
+        role_revoke(actor=self.request.user, assignment=RoleAssignment.objects.get(pk=draft.pk))
+        return role_assign(
+            actor=self.request.user, user=draft.user, role=draft.role, unit=draft.unit
+        )
+
+
 class RoleAssignmentDeleteView(DeleteView):
     def delete_action(self):
         role_revoke(actor=self.request.user, assignment=self.object)
@@ -78,6 +93,7 @@ class RoleAssignmentViewSet(SnippetViewSet):
     menu_label = "Phân quyền"
     url_prefix = "org/role"
     add_view_class = RoleAssignmentCreateView
+    edit_view_class = RoleAssignmentEditView
     delete_view_class = RoleAssignmentDeleteView
     list_display = ["user", "role", "unit", "created_at"]
     list_filter = ["role"]
