@@ -9,10 +9,9 @@ from django.urls import reverse
 from wagtail.admin.views.account import LoginView as WagtailLoginView
 from wagtail.admin.views.account import PasswordResetView as WagtailPasswordResetView
 
-from cchc import access
+from cchc.accounts import worklist
 from cchc.accounts.backends import LOCKED_MESSAGE
 from cchc.lib.client_ip import client_ip
-from cchc.org.models import Role
 
 # Password-reset mails per client address and per e-mail address, per hour.
 RESET_MAILS_PER_ADDRESS = 5
@@ -69,27 +68,8 @@ class PasswordResetView(WagtailPasswordResetView):
 
 
 def landing(request):
-    """What the signed-in user can do now: their units and roles."""
-    user = request.user
-    units = access.user_units(user)
-    if len(units) == 1 and not access.is_province_wide(user):
-        return redirect("cchc_unit_workspace", slug=units[0].slug)
-    province_roles = sorted(
-        {
-            Role(a.role).label
-            for a in access.assignments(user)
-            if a.unit_id is None or a.role == Role.APPRAISER
-        }
-    )
-    return render(
-        request,
-        "accounts/landing.html",
-        {
-            "units": units,
-            "province_roles": province_roles,
-            "assignments": access.assignments(user),
-            "can_manage_org": access.can(user, access.Action.MANAGE_ORG),
-            "can_view_org": access.can(user, access.Action.VIEW_ORG),
-            "can_view_audit": access.can(user, access.Action.VIEW_AUDIT),
-        },
-    )
+    """What the signed-in user can do now: articles waiting for them, their units and roles."""
+    unit = worklist.landing_target(request.user)
+    if unit is not None:
+        return redirect("cchc_unit_workspace", slug=unit.slug)
+    return render(request, "accounts/landing.html", worklist.landing_context(request.user))

@@ -2,6 +2,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import DeleteView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
@@ -13,6 +14,7 @@ from wagtail.snippets.views.snippets import (
 
 from cchc import access
 from cchc.accounts.views import landing
+from cchc.news.review import awaiting_review
 from cchc.org.admin_views import unit_merge_view, unit_retire_view
 from cchc.org.models import RoleAssignment, Unit, UnitType
 from cchc.org.services import role_assign, role_revoke, unit_create, unit_update
@@ -52,7 +54,13 @@ class UnitViewSet(SnippetViewSet):
     url_prefix = "org/unit"
     add_view_class = UnitCreateView
     edit_view_class = UnitEditView
-    list_display = ["name", "kind_label", "code", "active_from", "active_until"]
+    list_display = [
+        "name",
+        Column("kind_label", label="Loại đơn vị"),
+        "code",
+        "active_from",
+        "active_until",
+    ]
     list_filter = ["unit_type", "commune_kind"]
     list_per_page = 50
     ordering = ["unit_type", "name"]
@@ -62,21 +70,6 @@ class UnitViewSet(SnippetViewSet):
 class RoleAssignmentCreateView(CreateView):
     def save_instance(self):
         draft = self.form.save(commit=False)
-        return role_assign(
-            actor=self.request.user, user=draft.user, role=draft.role, unit=draft.unit
-        )
-
-
-class RoleAssignmentEditView(EditView):
-    """A changed assignment is the old one revoked and the new one given, so
-    both are logged and the editorial groups follow (the form saves neither)."""
-
-    def save_instance(self):
-        self.has_content_changes = self.form.has_changed()
-        if not self.has_content_changes:
-            return self.object
-        draft = self.form.save(commit=False)
-        role_revoke(actor=self.request.user, assignment=RoleAssignment.objects.get(pk=draft.pk))
         return role_assign(
             actor=self.request.user, user=draft.user, role=draft.role, unit=draft.unit
         )
@@ -93,7 +86,6 @@ class RoleAssignmentViewSet(SnippetViewSet):
     menu_label = "Phân quyền"
     url_prefix = "org/role"
     add_view_class = RoleAssignmentCreateView
-    edit_view_class = RoleAssignmentEditView
     delete_view_class = RoleAssignmentDeleteView
     list_display = ["user", "role", "unit", "created_at"]
     list_filter = ["role"]
@@ -174,6 +166,7 @@ class MyWorkPanel(Component):
         return {
             "units": units,
             "assignments": access.assignments(self.user),
+            "awaiting": awaiting_review(self.user),
             "province_wide": access.is_province_wide(self.user),
             "unit_count": Unit.objects.active().exclude(unit_type=UnitType.PROVINCE).count(),
         }

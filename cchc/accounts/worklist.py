@@ -1,0 +1,54 @@
+"""What a signed-in user can do now: the landing page and the dashboard panel."""
+
+from __future__ import annotations
+
+from cchc import access
+from cchc.access import Action
+from cchc.news.review import awaiting_review
+from cchc.org.models import Role, Unit
+
+# Actions that have a screen today. The policy also names the PAR Index
+# self-assessment, its submission and appraisal, and unit dashboards; they
+# are offered once their screens exist, never promised before.
+ACTIONS_WITH_SCREENS = frozenset(
+    {
+        Action.VIEW_WORKSPACE,
+        Action.MANAGE_ORG,
+        Action.VIEW_ORG,
+        Action.VIEW_AUDIT,
+        Action.EDIT_NEWS,
+        Action.APPROVE_NEWS,
+        Action.VIEW_NEWS_STATS,
+        Action.VIEW_PAR_CRITERIA,
+        Action.MANAGE_PAR,
+    }
+)
+
+
+def offered_actions(user, unit: Unit | None) -> list[Action]:
+    return [a for a in access.allowed_actions(user, unit) if a in ACTIONS_WITH_SCREENS]
+
+
+def landing_target(user) -> Unit | None:
+    """The one unit page to send the user to, when there is nothing else to show."""
+    units = access.user_units(user)
+    if len(units) == 1 and not access.is_province_wide(user) and not awaiting_review(user):
+        return units[0]
+    return None
+
+
+def landing_context(user) -> dict:
+    assigned = access.assignments(user)
+    return {
+        "units": access.user_units(user),
+        "province_roles": sorted(
+            {Role(a.role).label for a in assigned if a.unit_id is None or a.role == Role.APPRAISER}
+        ),
+        "assignments": assigned,
+        "awaiting": awaiting_review(user),
+        "can_approve": access.can(user, Action.APPROVE_NEWS),
+        "can_edit_news": access.can(user, Action.EDIT_NEWS),
+        "can_manage_org": access.can(user, Action.MANAGE_ORG),
+        "can_view_org": access.can(user, Action.VIEW_ORG),
+        "can_view_audit": access.can(user, Action.VIEW_AUDIT),
+    }
