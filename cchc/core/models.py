@@ -6,6 +6,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cchc.core.page_permissions import SiteFramePermissionTester
+
 
 class AuditEntry(models.Model):
     """Who changed what, when. Every state-changing service writes one."""
@@ -63,6 +65,9 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "trang chủ"
+
+    def permissions_for_user(self, user):
+        return SiteFramePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         from cchc.org.models import Unit, UnitType

@@ -75,6 +75,7 @@ def _grant(
     collection: Collection,
     grants: list[tuple[Group, tuple[str, ...]]],
 ) -> None:
+    """Page permissions on `page` and media permissions on `collection`."""
     # ignore_conflicts: the unique constraints make re-running a no-op.
     GroupPagePermission.objects.bulk_create(
         [
@@ -97,9 +98,7 @@ def _grant(
 
 
 def _root_collection() -> Collection:
-    # Wagtail's migration creates the root; a flushed database (live-server
-    # tests) may lack it.
-    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+    return Collection.get_first_root_node()  # created by Wagtail's migrations
 
 
 def _section_parent(unit: Unit) -> Page | None:
@@ -170,22 +169,49 @@ def newsroom_ensure(*, unit: Unit, section: SectionPage) -> Newsroom:
             collection=collection,
             workflow=workflow,
         )
-    admins = news_admin_group()
+    permissions = _permissions()
     _grant(
-        _permissions(),
+        permissions,
         section,
         newsroom.collection,
         [
             (newsroom.editors, EDITOR_PAGE_PERMISSIONS),
             (newsroom.approvers, APPROVER_PAGE_PERMISSIONS),
-            (admins, ADMIN_PAGE_PERMISSIONS),
         ],
     )
+    admins = news_admin_grant_ensure(permissions)
     WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": newsroom.workflow})
     for task in newsroom.workflow.tasks.specific():
         if isinstance(task, GroupApprovalTask):
             task.groups.add(newsroom.approvers, admins)
     return newsroom
+
+
+def news_admin_grant_ensure(permissions: dict[str, Permission] | None = None) -> Group:
+    """Grant the province-wide news administrators their rights once, at the top.
+
+    Wagtail turns every page (and collection) permission row of a user into
+    one more OR in its page queries; one row per unit made the
+    administrator's screens grow with the province until SQLite refused them
+    ("Expression tree is too large"). So the group holds its page permissions
+    on the home page, the common ancestor of every section, and its media
+    permissions on the root collection: the same few rows for 5 units or 116.
+    The home page, the unit list and the unit pages stay out of its reach
+    (`cchc.core.page_permissions`).
+    """
+    admins = news_admin_group()
+    home = HomePage.objects.first()
+    if home is None:
+        return admins
+    _grant(
+        permissions or _permissions(), home, _root_collection(), [(admins, ADMIN_PAGE_PERMISSIONS)]
+    )
+    # Rows left from the per-section grants of older versions.
+    GroupPagePermission.objects.filter(group=admins).exclude(page=home).delete()
+    GroupCollectionPermission.objects.filter(group=admins).exclude(
+        collection=_root_collection()
+    ).delete()
+    return admins
 
 
 # Which role puts a user in which of a newsroom's groups.

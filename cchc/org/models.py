@@ -11,6 +11,8 @@ from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from cchc.core.page_permissions import SiteFramePermissionTester
+
 
 class UnitType(models.TextChoices):
     PROVINCE = "province", "Tỉnh"
@@ -326,6 +328,9 @@ class UnitIndexPage(Page):
     class Meta:
         verbose_name = "danh sách đơn vị"
 
+    def permissions_for_user(self, user):
+        return SiteFramePermissionTester(user, self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["groups"] = unit_groups()
@@ -344,6 +349,9 @@ class UnitPage(Page):
 
     class Meta:
         verbose_name = "trang đơn vị"
+
+    def permissions_for_user(self, user):
+        return SiteFramePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
