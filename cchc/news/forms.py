@@ -62,3 +62,16 @@ class ArticleFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("den_ngay", "Ngày kết thúc phải sau ngày bắt đầu.")
         return data
+
+
+class DeskFilterForm(forms.Form):
+    """The administrator's list of newsrooms: find a unit among a hundred."""
+
+    tu_khoa = forms.CharField(label="Tên đơn vị", required=False, max_length=100)
+    loai_don_vi = forms.ChoiceField(
+        label="Loại đơn vị",
+        required=False,
+        choices=[("", "Tất cả")]
+        + [(v, label) for v, label in UnitType.choices if v != UnitType.DISTRICT],
+    )
+    cho_duyet = forms.BooleanField(label="Chỉ đơn vị có tin chờ duyệt", required=False)

@@ -12,14 +12,16 @@ from wagtail.models import Page, WorkflowState
 
 from cchc import access
 from cchc.access import Action
-from cchc.news.forms import ArticleFilterForm
+from cchc.news.forms import ArticleFilterForm, DeskFilterForm
 from cchc.news.models import PROVINCE_UNIT_SLUG, ArticlePage, SectionPage, TopicPage
+from cchc.news.review import article_counts_by_unit
 from cchc.news.selectors import (
     filter_articles,
     live_articles,
     units_with_sections,
     with_images,
 )
+from cchc.news.text import fold, query_terms
 
 PER_PAGE = 10
 WIDGET_ITEMS = 5
@@ -142,7 +144,8 @@ def _workflow_state(status: str) -> Exists:
 
 
 def desk_index(request):
-    """Tin bài CCHC: straight to the user's unit, or the units they may edit."""
+    """Tin bài CCHC: straight to the user's unit, or the units they may edit,
+    each with its drafts, articles waiting for approval and published ones."""
     access.require(request.user, Action.EDIT_NEWS)
     if access.is_province_wide(request.user):
         units = list(units_with_sections())
@@ -154,7 +157,31 @@ def desk_index(request):
         ]
     if len(units) == 1:
         return redirect("cchc_news_desk", slug=units[0].slug)
-    return render(request, "news/admin/desk_index.html", {"units": units})
+    form = DeskFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    terms = query_terms(filters.get("tu_khoa", ""))
+    if terms:
+        units = [u for u in units if all(f" {t}" in fold(u.name) for t in terms)]
+    if filters.get("loai_don_vi"):
+        units = [u for u in units if u.unit_type == filters["loai_don_vi"]]
+    counts = article_counts_by_unit()
+    empty = {"drafts": 0, "waiting": 0, "published": 0}
+    rows = [(u, counts.get(u.pk, empty)) for u in units]
+    if filters.get("cho_duyet"):
+        rows = [row for row in rows if row[1]["waiting"]]
+    # Where work waits comes first; otherwise the units keep their listed order.
+    rows.sort(key=lambda row: -row[1]["waiting"])
+    totals = {key: sum(c[key] for _, c in rows) for key in empty}
+    return render(
+        request,
+        "news/admin/desk_index.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "form": form,
+            "filtering": any(filters.values()),
+        },
+    )
 
 
 def desk(request, slug):
