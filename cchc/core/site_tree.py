@@ -3,34 +3,33 @@
 from __future__ import annotations
 
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from cchc.core.models import HomePage
 from cchc.org.models import UnitIndexPage
 
 SITE_TREE_HOOKS: list = []  # callables(home) that add sections under the home page
 
+# Only what the portal offers today; the PAR Index results and satisfaction
+# surveys are announced here once they are published on it.
+HOME_INTRO = (
+    "<p>Tin tức cải cách hành chính của tỉnh An Giang, các sở, ban, ngành và "
+    "các xã, phường, đặc khu: hoạt động, chủ trương, mô hình hay, sáng kiến.</p>"
+)
+
 
 @transaction.atomic
 def ensure_site_tree() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
-        if root is None:
-            # Wagtail's migrations create the root; a flushed database has none.
-            Locale.objects.get_or_create(language_code="vi")
-            root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+        root = Page.get_first_root_node()  # created by Wagtail's migrations
         # Wagtail's initial "Welcome" page would shadow our home's slug.
         for page in root.get_children().exclude(content_type__model="homepage"):
             page.delete()
         home = HomePage(
             title="Cổng thông tin Cải cách hành chính tỉnh An Giang",
             slug="trang-chu",
-            intro=(
-                "<p>Thông tin về cải cách hành chính của tỉnh An Giang: tin tức, "
-                "chỉ số cải cách hành chính, khảo sát sự hài lòng và các chỉ tiêu "
-                "cải cách của tỉnh, các sở, ban, ngành và 102 xã, phường, đặc khu.</p>"
-            ),
+            intro=HOME_INTRO,
             # Editable in the back office; the portal's real contact details
             # are entered by Sở Nội vụ.
             contact_address="Sở Nội vụ tỉnh An Giang, phường Rạch Giá, tỉnh An Giang",

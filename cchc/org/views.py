@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from cchc import access
 from cchc.access import Action
+from cchc.accounts.worklist import offered_actions
 from cchc.core.models import AuditEntry
 from cchc.org.models import Role, RoleAssignment
 
@@ -25,7 +26,7 @@ def unit_workspace(request, slug):
             "unit": unit,
             "members": members,
             "my_roles": my_roles,
-            "actions": access.allowed_actions(request.user, unit),
+            "actions": offered_actions(request.user, unit),
             "predecessors": unit.predecessors(),
             "successors": unit.successors(),
             "history": AuditEntry.objects.filter(unit=unit).select_related("actor")[:20],
