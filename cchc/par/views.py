@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cchc.lib import downloads
+from cchc.lib.downloads import file_response
 from cchc.par import excel, selectors
 from cchc.par.convert import SetData, yaml_document
 from cchc.par.forms import CriteriaCloneForm, CriteriaImportForm
@@ -62,20 +63,19 @@ def criteria_detail(request, pk: int):
 def criteria_export_xlsx(request, pk: int):
     criteria_set = selectors.get_criteria_set_for_user(request.user, pk)
     nodes = list(criteria_set.nodes.order_by("position"))
-    response = HttpResponse(
+    return file_response(
         excel.export_xlsx(criteria_set, nodes),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"{_filename(criteria_set)}.xlsx",
+        content_type=downloads.XLSX,
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(criteria_set)}.xlsx"'
-    return response
 
 
 def criteria_export_yaml(request, pk: int):
     criteria_set = selectors.get_criteria_set_for_user(request.user, pk)
     text = dump_yaml(yaml_document(criteria_set))
-    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(criteria_set)}.yaml"'
-    return response
+    return file_response(
+        text, filename=f"{_filename(criteria_set)}.yaml", content_type=downloads.YAML
+    )
 
 
 def _filename(criteria_set: CriteriaSet) -> str:

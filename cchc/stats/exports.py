@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from cchc.lib import charts
+from cchc.lib.links import page_public_url
+from cchc.lib.workbooks import (
+    BOLD,
+    DATE,
+    NUMBER,
+    TITLE,
+    Column,
+    append,
+    csv_bytes,
+    heading,
+    print_setup,
+    put,
+    table,
+    to_bytes,
+)
 from cchc.stats.selectors import Dashboard, Evidence
 
-DATE = "DD/MM/YYYY"
-NUMBER = "#,##0"  # shown with the reader's separators: 1.234 in a Vietnamese Excel
-BOLD = Font(bold=True)
 DIRECT = "Truy cập trực tiếp / không rõ"
 
 
@@ -27,144 +37,139 @@ def scope_title(dashboard: Dashboard) -> str:
 
 
 def dashboard_csv(dashboard: Dashboard) -> bytes:
-    """Views and visits per day; UTF-8 with a BOM so Excel reads the accents."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Phạm vi", scope_title(dashboard)])
-    writer.writerow(["Ngày", "Lượt xem", "Lượt truy cập"])
-    for day, views, visitors in dashboard.days:
-        writer.writerow([day.strftime("%d/%m/%Y"), views, visitors])
-    writer.writerow(["Tổng", dashboard.views, dashboard.visitors])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Views and visits per day."""
+    return csv_bytes(
+        [
+            ["Phạm vi", scope_title(dashboard)],
+            ["Ngày", "Lượt xem", "Lượt truy cập"],
+            *(
+                [day.strftime("%d/%m/%Y"), views, visitors]
+                for day, views, visitors in dashboard.days
+            ),
+            ["Tổng", dashboard.views, dashboard.visitors],
+        ]
+    )
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows, *, first: bool = False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = BOLD
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        ws.append(list(row))
-    for column in range(1, len(header) + 1):
-        letter = get_column_letter(column)
-        ws.column_dimensions[letter].width = 14 if column > 1 else 48
-        for cell in ws[letter][1:]:
-            if isinstance(cell.value, int):
-                cell.number_format = NUMBER
-    ws.freeze_panes = "A2"
-    return ws
+def _columns(first: str, *others: str, width: float = 48) -> list[Column]:
+    return [Column(first, width), *(Column(label) for label in others)]
 
 
 def dashboard_xlsx(dashboard: Dashboard) -> bytes:
-    wb = Workbook()
-    ws = _sheet(
-        wb,
+    book = Workbook()
+    days = table(
+        book,
         "Theo ngày",
-        ["Ngày", "Lượt xem", "Lượt truy cập"],
-        [(d, v, u) for d, v, u in dashboard.days],
+        [Column("Ngày", 14, DATE), Column("Lượt xem"), Column("Lượt truy cập")],
+        dashboard.days,
         first=True,
+        above=f"Thống kê truy cập – {scope_title(dashboard)}",
     )
-    ws.column_dimensions["A"].width = 14
-    for cell in ws["A"][1:]:
-        cell.number_format = DATE
-    ws.append(["Tổng", dashboard.views, dashboard.visitors])
-    ws.insert_rows(1)
-    ws["A1"] = f"Thống kê truy cập – {scope_title(dashboard)}"
-    ws["A1"].font = BOLD
-    ws.freeze_panes = "A3"
-    _sheet(
-        wb,
+    total = append(days, ["Tổng", dashboard.views, dashboard.visitors])
+    for cell in days[total]:
+        cell.font = BOLD
+        if isinstance(cell.value, int):
+            cell.number_format = NUMBER
+    table(
+        book,
         "Tin bài xem nhiều",
-        ["Tin bài", "Lượt xem", "Lượt truy cập"],
+        _columns("Tin bài", "Lượt xem", "Lượt truy cập"),
         [(r.label, r.views, r.visitors) for r in dashboard.top_articles],
     )
-    _sheet(
-        wb,
+    table(
+        book,
         "Nguồn truy cập",
-        ["Nguồn (tên miền)", "Lượt truy cập"],
+        _columns("Nguồn (tên miền)", "Lượt truy cập"),
         [(host or DIRECT, visits) for host, visits in dashboard.referrers],
     )
-    _sheet(
-        wb,
+    table(
+        book,
         "Thiết bị",
-        ["Thiết bị", "Lượt truy cập"],
+        _columns("Thiết bị", "Lượt truy cập"),
         [(label, visits) for _, label, visits in dashboard.devices],
     )
     if dashboard.scope.is_province:
-        _sheet(
-            wb,
+        table(
+            book,
             "Xếp hạng đơn vị",
-            [
+            _columns(
                 "Đơn vị",
                 "Tin bài CCHC đăng",
                 "Hạng theo tin bài",
                 "Lượt truy cập",
                 "Lượt xem",
                 "Hạng theo lượt truy cập",
-            ],
+            ),
             [
                 (r.unit.name, r.articles, r.rank_articles, r.visitors, r.views, r.rank_readership)
                 for r in dashboard.ranking
             ],
         )
-    return _save(wb)
+    return to_bytes(book)
 
 
-def evidence_xlsx(evidence: Evidence, *, section_url: str) -> bytes:
-    """The unit's section, its articles and its visits per month, for criterion 1.4."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Tiêu chí 1.4"
-    ws.append([f"TÀI LIỆU KIỂM CHỨNG TIÊU CHÍ 1.4 – NĂM {evidence.year}"])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(["Đơn vị", evidence.unit.name])
-    ws.append(["Chuyên mục Cải cách hành chính", section_url or "Chưa có chuyên mục"])
-    ws.append(["Số tin bài CCHC đăng trong năm", len(evidence.articles)])
-    ws.append(["Tổng lượt truy cập trong năm", sum(m[2] for m in evidence.months)])
-    ws.append(["Tổng lượt xem trong năm", sum(m[1] for m in evidence.months)])
-    ws.append(["Ngày lập", timezone.localdate()])
-    ws["B7"].number_format = DATE
-    for row in ws.iter_rows(min_row=2, max_row=7, max_col=1):
-        row[0].font = BOLD
-    ws.column_dimensions["A"].width = 36
-    ws.column_dimensions["B"].width = 60
-    for cell in ws["B"][3:6]:
-        cell.number_format = NUMBER
-        cell.alignment = Alignment(horizontal="left")
+def evidence_xlsx(evidence: Evidence) -> bytes:
+    """The unit's section, its articles and its visits per month, for criterion 1.4.
 
-    articles = _sheet(
-        wb,
+    Links are the site's public addresses (``BASE_URL``, see ``cchc.lib.links``), since
+    the appraisers open them from the file.
+    """
+    section_url = page_public_url(evidence.section) if evidence.section else ""
+    book = Workbook()
+    summary = book.active
+    summary.title = "Tiêu chí 1.4"
+    heading(summary, 1, f"TÀI LIỆU KIỂM CHỨNG TIÊU CHÍ 1.4 – NĂM {evidence.year}", font=TITLE)
+    facts = [
+        ("Đơn vị", evidence.unit.name),
+        ("Chuyên mục Cải cách hành chính", section_url or "Chưa có chuyên mục"),
+        ("Số tin bài CCHC đăng trong năm", len(evidence.articles)),
+        ("Tổng lượt truy cập trong năm", sum(m[2] for m in evidence.months)),
+        ("Tổng lượt xem trong năm", sum(m[1] for m in evidence.months)),
+        ("Ngày lập", timezone.localdate()),
+    ]
+    for row, (label, value) in enumerate(facts, start=2):
+        put(summary, row, 1, label).font = BOLD
+        cell = put(summary, row, 2, value)
+        if isinstance(value, int):
+            cell.number_format = NUMBER
+            cell.alignment = Alignment(horizontal="left")
+    summary["B7"].number_format = DATE
+    summary.column_dimensions["A"].width = 36
+    summary.column_dimensions["B"].width = 60
+    print_setup(summary, header_row=1, landscape=False)
+
+    table(
+        book,
         "Tin bài",
-        ["STT", "Tiêu đề", "Ngày đăng", "Chủ đề", "Địa chỉ", "Lượt xem", "Lượt truy cập"],
+        [
+            Column("STT", 6),
+            Column("Tiêu đề", 60),
+            Column("Ngày đăng", 14, DATE),
+            Column("Chủ đề", 30),
+            Column("Địa chỉ", 50),
+            Column("Lượt xem"),
+            Column("Lượt truy cập"),
+        ],
         [
             (
                 i,
                 page.title,
                 timezone.localtime(page.first_published_at).date(),
                 page.get_topic_display(),
-                page.get_full_url() or "",
+                page_public_url(page),
                 views,
                 visitors,
             )
             for i, (page, views, visitors) in enumerate(evidence.articles, start=1)
         ],
     )
-    articles.column_dimensions["A"].width = 6
-    articles.column_dimensions["B"].width = 60
-    articles.column_dimensions["D"].width = 30
-    articles.column_dimensions["E"].width = 50
-    for cell in articles["C"][1:]:
-        cell.number_format = DATE
 
-    months = _sheet(
-        wb,
+    months = table(
+        book,
         "Truy cập theo tháng",
-        ["Tháng", "Lượt xem", "Lượt truy cập"],
+        [Column("Tháng", 12), Column("Lượt xem"), Column("Lượt truy cập")],
         [(f"{m:02d}/{evidence.year}", v, u) for m, v, u in evidence.months],
     )
-    months.column_dimensions["A"].width = 12
     png = charts.bar_chart(
         labels=[f"T{m}" for m, _, _ in evidence.months],
         series=[
@@ -178,10 +183,4 @@ def evidence_xlsx(evidence: Evidence, *, section_url: str) -> bytes:
     image = Image(io.BytesIO(png))
     image.width, image.height = 700, 300
     months.add_image(image, "E2")
-    return _save(wb)
-
-
-def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return to_bytes(book)
