@@ -17,6 +17,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from cchc.lib.collation import vi_sorted
 from cchc.org.models import PROVINCE_ROLES, Role, RoleAssignment, Unit
 
 
@@ -117,7 +118,7 @@ def user_units(user) -> list[Unit]:
     for a in assignments(user):
         if a.unit_id and a.role not in PROVINCE_ROLES:
             seen.setdefault(a.unit_id, a.unit)
-    return sorted(seen.values(), key=lambda u: u.name)
+    return vi_sorted(seen.values())
 
 
 def _lineage(unit: Unit) -> list[int]:

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cchc.lib.collation import vi_order_by
 from cchc.org.models import CommuneKind, Unit, UnitType
 
 
@@ -30,8 +31,8 @@ class UnitMergeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["predecessors"].queryset = Unit.objects.active().exclude(
-            unit_type=UnitType.PROVINCE
+        self.fields["predecessors"].queryset = vi_order_by(
+            Unit.objects.active().exclude(unit_type=UnitType.PROVINCE)
         )
 
     def clean_predecessors(self):
@@ -61,4 +62,4 @@ class UnitRetireForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.active()
+        self.fields["unit"].queryset = vi_order_by(Unit.objects.active(), "name", "unit_type")

@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cchc.core.page_permissions import SiteFramePermissionTester
+from cchc.lib.collation import vi_sorted
 
 
 class UnitType(models.TextChoices):
@@ -363,7 +364,7 @@ class UnitPage(Page):
 
 
 def unit_groups() -> list[tuple[str, list[Unit]]]:
-    units = list(Unit.objects.active().select_related("page").order_by("name"))
+    units = vi_sorted(Unit.objects.active().select_related("page"))
     labels = [
         (UnitType.DEPARTMENT, None, "Sở, ban, ngành"),
         (UnitType.COMMUNE, CommuneKind.PHUONG, "Phường"),
