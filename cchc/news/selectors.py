@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from wagtail.images import get_image_model
 
+from cchc.lib.collation import vi_key
 from cchc.news.models import ArticlePage, SectionPage
 from cchc.news.text import query_terms
 from cchc.org.models import Unit
@@ -104,5 +105,7 @@ def related_articles(article: ArticlePage, limit: int = 4) -> list[ArticlePage]:
     return found
 
 
-def units_with_sections() -> QuerySet[Unit]:
-    return Unit.objects.filter(cchc_section__isnull=False).order_by("unit_type", "name")
+def units_with_sections() -> list[Unit]:
+    """Units that have a section, by type, then in Vietnamese order (not SQL's)."""
+    units = Unit.objects.filter(cchc_section__isnull=False)
+    return sorted(units, key=lambda u: (u.unit_type, vi_key(u.name)))

@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from wagtail.models import Page
 
+from cchc.lib.collation import vi_key, vi_sorted
 from cchc.news import selectors as news_selectors
 from cchc.news.models import ArticlePage, SectionPage
 from cchc.org.models import Unit, UnitSuccession, UnitType
@@ -272,7 +273,7 @@ def units_ranking(start: datetime.date, end: datetime.date) -> list[Ranking]:
 
     A unit's figures include its predecessors' (merged units keep their history).
     """
-    units = list(Unit.objects.active().exclude(unit_type=UnitType.PROVINCE).order_by("name"))
+    units = vi_sorted(Unit.objects.active().exclude(unit_type=UnitType.PROVINCE))
     lineage = _lineages([u.pk for u in units])
     readership = {
         r["unit_id"]: (r["views"], r["visitors"])
@@ -296,7 +297,7 @@ def units_ranking(start: datetime.date, end: datetime.date) -> list[Ranking]:
         )
     _rank(ranking, "articles", "rank_articles")
     _rank(ranking, "visitors", "rank_readership")
-    ranking.sort(key=lambda r: (r.rank_readership, r.rank_articles, r.unit.name))
+    ranking.sort(key=lambda r: (r.rank_readership, r.rank_articles, vi_key(r.unit.name)))
     return ranking
 
 
