@@ -118,3 +118,9 @@ def test_the_officers_landing_offers_no_self_assessment(cast, client_as):
 def test_the_administrators_landing_offers_no_appraisal(cast, client_as):
     html = client_as(cast.admin).get(reverse("cchc_landing")).text
     assert "Thẩm định kết quả" not in html and "Tự đánh giá" not in html
+
+
+def test_the_root_collection_has_a_vietnamese_name(cast):
+    from wagtail.models import Collection
+
+    assert Collection.get_first_root_node().name == "Thư viện chung"
