@@ -12,6 +12,7 @@ import io
 from anyascii import anyascii
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
@@ -21,6 +22,7 @@ from wagtail.models import Collection
 
 from cchc.news.models import ArticlePage, SectionPage, Topic, TopicPage
 from cchc.news.services import article_create, section_ensure
+from cchc.news.text import slug_for
 from cchc.org.models import Unit
 
 # Colours per topic for the generated illustrations (no files are downloaded).
@@ -274,8 +276,10 @@ def load(stdout) -> None:
         if section is None:
             continue
         topic_page = TopicPage.objects.child_of(section).get(topic=topic)
-        slug = slugify(anyascii(title))[:80].strip("-")
-        if ArticlePage.objects.child_of(topic_page).filter(slug=slug).exists():
+        slug = slug_for(title)
+        # By title too: databases loaded before slugs were cut at whole words.
+        siblings = ArticlePage.objects.child_of(topic_page)
+        if siblings.filter(Q(slug=slug) | Q(title=title)).exists():
             continue
         article_create(
             actor=None,

@@ -10,14 +10,21 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    TitleFieldPanel,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
 from wagtail.models import Collection, Orderable, Page, Workflow
 from wagtail.search import index
 
-from cchc.news.media import ArticlePageForm
-from cchc.news.text import clean_stored_html, search_text_for
+from cchc.news.media import ArticlePageForm as MediaCheckedArticleForm
+from cchc.news.richtext import RichTextField
+from cchc.news.slugs import SlugFromTitleMixin, free_slug
+from cchc.news.text import clean_stored_html, search_text_for, search_words_for, slug_for
 from cchc.org.models import Unit, UnitType
 
 PROVINCE_UNIT_SLUG = "tinh-an-giang"
@@ -95,6 +102,10 @@ class SectionPage(RoutablePageMixin, Page):
         verbose_name = "chuyên mục Cải cách hành chính"
         verbose_name_plural = "chuyên mục Cải cách hành chính"
 
+    def clean(self) -> None:
+        super().clean()
+        self.intro = clean_stored_html(self.intro)
+
     @property
     def is_province(self) -> bool:
         return self.unit.unit_type == UnitType.PROVINCE
@@ -159,6 +170,10 @@ class TopicPage(RoutablePageMixin, Page):
         return ArticleFeed()(request, page=self)
 
 
+class ArticlePageForm(SlugFromTitleMixin, MediaCheckedArticleForm):
+    """Only the user's own files (media.py); the address made from the title (slugs.py)."""
+
+
 class ArticlePage(Page):
     """A news article. Its unit and topic follow from where it sits in the tree."""
 
@@ -193,14 +208,19 @@ class ArticlePage(Page):
     )
     # Accent-folded title, summary and body (cchc.news.text.fold).
     search_text = models.TextField(blank=True, editable=False)
+    # The same words with their accents (cchc.news.text.accented): what the
+    # reader typed with accents ranks first.
+    search_words = models.TextField(blank=True, editable=False)
 
     is_cchc_article = True
-    # Refuses another unit's image or document (cchc/news/media.py).
+    # Refuses another unit's image or document (cchc/news/media.py); the
+    # slug may be left empty (cchc/news/slugs.py).
     base_form_class = ArticlePageForm
     parent_page_types = ["news.TopicPage"]
     subpage_types: list[str] = []
     content_panels = [
-        FieldPanel("title"),
+        # Fills the slug as the title is typed, as on Wagtail's own pages.
+        TitleFieldPanel("title"),
         FieldPanel("summary"),
         MultiFieldPanel(
             [FieldPanel("lead_image"), FieldPanel("lead_image_caption")],
@@ -221,6 +241,22 @@ class ArticlePage(Page):
         verbose_name = "tin bài CCHC"
         verbose_name_plural = "tin bài CCHC"
 
+    def full_clean(self, *args, **kwargs):
+        self._slug_from_title()
+        super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):
+        # What Wagtail runs instead of full_clean when saving a draft.
+        self._slug_from_title()
+        super().minimal_clean()
+
+    def _slug_from_title(self) -> None:
+        # Articles written in code (imports, the shell) get the same address
+        # rule as the form; Wagtail's own slugify drops "đ" ("ay-manh").
+        if self.path and (not self.slug or not self.slug.isascii()):
+            base = slug_for(self.slug) or slug_for(self.title)
+            self.slug = free_slug(base, self.get_parent(), self)
+
     def clean(self) -> None:
         super().clean()
         # Defence in depth: the editor only produces the allowed features, but
@@ -231,11 +267,11 @@ class ArticlePage(Page):
         # search_text is derived data; keep it in step with whatever is saved.
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"title", "summary", "body"} & set(update_fields):
-            self.search_text = search_text_for(
-                title=self.title, summary=self.summary, body_html=self.body
-            )
+            texts = {"title": self.title, "summary": self.summary, "body_html": self.body}
+            self.search_text = search_text_for(**texts)
+            self.search_words = search_words_for(**texts)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "search_text"}
+                kwargs["update_fields"] = {*update_fields, "search_text", "search_words"}
         return super().save(*args, **kwargs)
 
     def set_url_path(self, parent):

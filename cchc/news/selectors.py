@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from wagtail.images import get_image_model
 
 from cchc.lib.collation import vi_key
 from cchc.news.models import ArticlePage, SectionPage
-from cchc.news.text import query_terms
+from cchc.news.text import accented_terms, query_terms
 from cchc.org.models import Unit
 
 
@@ -55,10 +55,32 @@ def section_for_unit(unit: Unit) -> SectionPage | None:
 
 
 def search(articles: QuerySet[ArticlePage], query: str) -> QuerySet[ArticlePage]:
-    """Every folded query term must start a word of the article's folded text."""
+    """Every folded query term must start a word of the article's folded text.
+
+    Accents never hide an article ("de an" finds "Đề án"), but the words the
+    reader typed with accents rank the articles that have them as written
+    first: for "đề án", "Đề án 06" comes before "để" and "An Phú". Both are
+    plain LIKEs over stored columns, so SQLite and PostgreSQL agree.
+    """
     for term in query_terms(query):
         articles = articles.filter(search_text__contains=f" {term}")
-    return articles
+    accented = accented_terms(query)
+    if not accented:
+        return articles
+    scores = [
+        Case(When(search_words__contains=f" {term}", then=Value(1)), default=Value(0))
+        for term in accented
+    ]
+    if len(accented) > 1:
+        # The accented words together, in the order typed.
+        phrase = " ".join(accented)
+        scores.append(
+            Case(When(search_words__contains=f" {phrase}", then=Value(1)), default=Value(0))
+        )
+    ordering = articles.query.order_by or ("-first_published_at", "-pk")
+    return articles.annotate(exact_score=sum(scores[1:], scores[0])).order_by(
+        "-exact_score", *ordering
+    )
 
 
 def filter_articles(

@@ -1,16 +1,15 @@
 from django import template
-from django.utils.safestring import mark_safe
-from wagtail.rich_text import expand_db_html
 
-from cchc.news.text import clean_rendered_html
+from cchc.news.richtext import render_rich_text
 
 register = template.Library()
 
 
 @register.filter
 def news_richtext(value) -> str:
-    """Wagtail's |richtext, then an allow-list sanitiser over the final HTML."""
-    return mark_safe(clean_rendered_html(expand_db_html(value or "")))  # noqa: S308
+    """Wagtail's |richtext, then an allow-list sanitiser over the final HTML;
+    broken stored references show as text (cchc/news/richtext.py)."""
+    return render_rich_text(value)
 
 
 @register.simple_tag(takes_context=True)

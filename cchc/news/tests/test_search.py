@@ -1,10 +1,12 @@
 """Search finds "cải cách hành chính" and "cai cach hanh chinh" alike, on both databases."""
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc.news.models import ArticlePage, Topic
+from cchc.news.models import ArticlePage, SectionPage, Topic
 from cchc.news.selectors import live_articles, search
 from cchc.news.text import fold, query_terms
 
@@ -72,3 +74,57 @@ def test_the_folded_text_follows_edits(cast, publish):
 def test_a_unit_section_searches_its_own_articles(articles, client):
     response = client.get("/don-vi/phuong-long-xuyen/cchc/", {"tu_khoa": "cai cach"})
     assert list(response.context["articles"]) == []
+
+
+@pytest.fixture
+def accents(cast, publish):
+    publish(cast.unit_a, "Xã An Phú triển khai Đề án 06", days_ago=3)
+    publish(cast.unit_a, "Để người dân an tâm khi làm thủ tục", days_ago=1)
+    publish(
+        cast.unit_b,
+        "Đến Trung tâm Phục vụ hành chính công An Giang dễ dàng hơn",
+        Topic.MODELS,
+        days_ago=2,
+    )
+
+
+def titles(response) -> list[str]:
+    return [a.title for a in response.context["articles"]]
+
+
+@pytest.mark.django_db
+def test_accents_typed_by_the_reader_rank_exact_matches_first(accents, client):
+    response = client.get("/cchc/", {"tu_khoa": "đề án"})
+    assert titles(response) == [
+        "Xã An Phú triển khai Đề án 06",
+        "Để người dân an tâm khi làm thủ tục",
+        "Đến Trung tâm Phục vụ hành chính công An Giang dễ dàng hơn",
+    ]
+
+
+@pytest.mark.django_db
+def test_an_unaccented_query_still_finds_every_accented_spelling(accents, client):
+    response = client.get("/cchc/", {"tu_khoa": "de an"})
+    assert titles(response) == [
+        "Để người dân an tâm khi làm thủ tục",
+        "Đến Trung tâm Phục vụ hành chính công An Giang dễ dàng hơn",
+        "Xã An Phú triển khai Đề án 06",
+    ]
+
+
+@pytest.mark.django_db
+def test_accents_typed_on_any_keyboard_rank_the_same(accents):
+    decomposed = unicodedata.normalize("NFD", "ĐỀ ÁN")
+    assert [a.title for a in search(live_articles(), decomposed)][0] == (
+        "Xã An Phú triển khai Đề án 06"
+    )
+
+
+@pytest.mark.django_db
+def test_a_unit_search_keeps_its_own_articles_in_exact_order(accents, cast, client):
+    section = SectionPage.objects.get(unit=cast.unit_a)
+    response = client.get(section.url, {"tu_khoa": "đề"})
+    assert titles(response) == [
+        "Xã An Phú triển khai Đề án 06",
+        "Để người dân an tâm khi làm thủ tục",
+    ]
