@@ -22,13 +22,29 @@ from typing import Any
 
 import yaml
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cchc.lib.workbooks import (
+    BOLD,
+    BORDER,
+    GROUP_FILL,
+    ITALIC,
+    TEXT,
+    WRAP,
+    Column,
+    append,
+    header,
+    heading,
+    print_setup,
+    put,
+    to_bytes,
+)
 from cchc.par import engine
 from cchc.par.convert import set_data_from_engine
 from cchc.par.describe import describe_rule
+from cchc.par.engine.loader import read_yaml
 from cchc.par.engine.num import InputError, to_decimal
 from cchc.par.importing import MAX_UPLOAD_BYTES, ImportResult, engine_problem
 from cchc.par.models import CriteriaNode, CriteriaSet, Method
@@ -128,13 +144,6 @@ INFO_LABELS = {
 }
 _INFO_KEYS = {label.lower(): key for key, label in INFO_LABELS.items()}
 
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
-_AREA_FILL = PatternFill("solid", fgColor="F2F2F2")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
-
 # -- export -------------------------------------------------------------------------------
 
 
@@ -167,24 +176,19 @@ def export_xlsx(criteria_set: CriteriaSet, nodes: list[CriteriaNode]) -> bytes:
     sheet = book.active
     sheet.title = MAIN_SHEET
     last = len(COLUMNS)
-    sheet.cell(1, 1, cs.title).font = Font(bold=True, size=13)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    sheet.cell(
+    heading(sheet, 1, cs.title, span=last)
+    heading(
+        sheet,
         2,
-        1,
         f"Năm {cs.year} – {cs.get_unit_type_display()} – phiên bản {cs.version} "
         f"({cs.get_status_display().lower()})",
-    ).font = Font(italic=True)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+        span=last,
+        font=ITALIC,
+    )
     header_row = 4
-    for col, (_, label, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(header_row, col, label)
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = _BORDER
-        sheet.column_dimensions[cell.column_letter].width = width
+    header(sheet, header_row, [Column(label, width) for _, label, width in COLUMNS])
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)
+    print_setup(sheet, header_row=header_row)
 
     by_pk = {n.pk: n for n in nodes}
     has_children = {n.parent_id for n in nodes}
@@ -213,22 +217,22 @@ def export_xlsx(criteria_set: CriteriaSet, nodes: list[CriteriaNode]) -> bytes:
             "meta": _rule_text(node.meta) if node.meta else "",
         }
         for col, (key, _, _) in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row, col, values[key] if values[key] != "" else None)
-            cell.alignment = _WRAP
-            cell.border = _BORDER
+            cell = put(sheet, row, col, values[key] if values[key] != "" else None)
+            cell.alignment = WRAP
+            cell.border = BORDER
             if key == "code":
-                cell.number_format = "@"
+                cell.number_format = TEXT
             if node.depth == 1:
-                cell.font = Font(bold=True)
-                cell.fill = _AREA_FILL
+                cell.font = BOLD
+                cell.fill = GROUP_FILL
             elif node.depth == 2 and not leaf:
-                cell.font = Font(bold=True)
+                cell.font = BOLD
         sheet.cell(row, 2).alignment = Alignment(
             wrap_text=True, vertical="top", indent=max(node.depth - 1, 0) * 2
         )
     row += 1
-    sheet.cell(row, 2, "Tổng cộng").font = Font(bold=True)
-    sheet.cell(row, 3, _cell_number(cs.total)).font = Font(bold=True)
+    put(sheet, row, 2, "Tổng cộng").font = BOLD
+    put(sheet, row, 3, _cell_number(cs.total)).font = BOLD
     methods = DataValidation(
         type="list", formula1='"' + ",".join(METHOD_LABELS.values()) + '"', allow_blank=True
     )
@@ -236,9 +240,6 @@ def export_xlsx(criteria_set: CriteriaSet, nodes: list[CriteriaNode]) -> bytes:
     sheet.add_data_validation(methods)
     methods.add(f"E{header_row + 1}:E{max(row, header_row + 200)}")
 
-    info = book.create_sheet(INFO_SHEET)
-    info.column_dimensions["A"].width = 36
-    info.column_dimensions["B"].width = 70
     info_values = {
         "code": cs.code,
         "title": cs.title,
@@ -257,33 +258,27 @@ def export_xlsx(criteria_set: CriteriaSet, nodes: list[CriteriaNode]) -> bytes:
         "penalty_cap": _cell_number(cs.penalty_cap),
         "meta": _rule_text(cs.meta) if cs.meta else None,
     }
-    info.append(["Thông tin", "Giá trị"])
+    info = book.create_sheet(INFO_SHEET)
+    header(info, 1, [Column("Thông tin", 36), Column("Giá trị", 70)])
     for key, label in INFO_LABELS.items():
-        info.append([label, info_values[key]])
-    for cell in info[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
+        append(info, [label, info_values[key]])
 
     evaluators = book.create_sheet(EVALUATOR_SHEET)
-    evaluators.append(["Mã", "Tên cơ quan", "Thông tin khác (YAML)"])
-    for cell in evaluators[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-    evaluators.column_dimensions["B"].width = 40
-    evaluators.column_dimensions["C"].width = 60
+    header(
+        evaluators,
+        1,
+        [Column("Mã", 13), Column("Tên cơ quan", 40), Column("Thông tin khác (YAML)", 60)],
+    )
     for code in sorted({n.evaluator_code for n in nodes if n.evaluator_code}):
         entry = cs.evaluators.get(code)
         extra = {k: v for k, v in entry.items() if k != "name"} if isinstance(entry, dict) else {}
-        evaluators.append([code, cs.evaluator_name(code), _rule_text(extra) if extra else None])
+        append(evaluators, [code, cs.evaluator_name(code), _rule_text(extra) if extra else None])
 
     guide = book.create_sheet(GUIDE_SHEET)
     guide.column_dimensions["A"].width = 110
     for line in GUIDE:
-        guide.append([line])
-
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        append(guide, [line])
+    return to_bytes(book)
 
 
 GUIDE = [
@@ -406,7 +401,7 @@ def _read_evaluators(book, result: ImportResult) -> dict[str, dict[str, Any]]:
         extra = _text(values[2]) if len(values) > 2 else ""
         if extra:
             try:
-                more = yaml.safe_load(extra)
+                more = read_yaml(extra)
             except yaml.YAMLError:
                 more = None
             if isinstance(more, Mapping):
@@ -473,7 +468,7 @@ def _set_fields(
     meta_text = _text(info.get("meta"))
     if meta_text:
         try:
-            meta = yaml.safe_load(meta_text)
+            meta = read_yaml(meta_text)
         except yaml.YAMLError:
             meta = None
         if isinstance(meta, Mapping):
@@ -579,6 +574,14 @@ def _parse_book(book, cached, known: Mapping[str, str], result: ImportResult) ->
                 f"Mã tiêu chí không hợp lệ: “{code}” (ví dụ đúng: 1, 1.4, 1.4.2)", row=number
             )
             skip(previous)
+            continue
+        if code.count(".") >= engine.MAX_LEVELS:
+            result.add(
+                f"Tiêu chí lồng quá nhiều cấp (tối đa {engine.MAX_LEVELS} cấp)",
+                row=number,
+                code=code,
+            )
+            skip(code)
             continue
         if code in line_of:
             result.add(
@@ -754,7 +757,7 @@ def _finish_tree(areas: list[dict[str, Any]]) -> None:
 def _yaml_mapping(text: str) -> Mapping | None:
     """A cell's YAML if it reads as a mapping, else None (reported by the caller)."""
     try:
-        value = yaml.safe_load(text)
+        value = read_yaml(text)
     except yaml.YAMLError:
         return None
     return value if isinstance(value, Mapping) else None

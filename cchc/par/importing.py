@@ -16,6 +16,7 @@ import yaml
 from cchc.org.models import UnitType
 from cchc.par import engine
 from cchc.par.convert import SetData, set_data_from_engine
+from cchc.par.engine.loader import compose_yaml, read_yaml, yaml_error_message
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -99,12 +100,16 @@ def _code_lines(text: str) -> dict[str, int]:
     """Line of every ``code:`` in a YAML text, from the composed node tree."""
     lines: dict[str, int] = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
     except yaml.YAMLError:
         return lines
     stack = [root] if root is not None else []
+    seen: set[int] = set()
     while stack:
         node = stack.pop()
+        if id(node) in seen:  # an alias: its lines are those of its anchor
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if key.value == "code" and isinstance(value, yaml.ScalarNode):
@@ -154,10 +159,10 @@ def parse_yaml(content: bytes | str, *, unit_type: str = "", set_id: str = "") -
     else:
         text = content
     try:
-        doc = yaml.safe_load(text)
+        doc = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        result.add("Tệp YAML không đọc được", row=mark.line + 1 if mark is not None else None)
+        result.add(yaml_error_message(exc), row=mark.line + 1 if mark is not None else None)
         return result
     if not isinstance(doc, Mapping):
         result.add("Tệp YAML không phải là một bộ tiêu chí")

@@ -26,6 +26,7 @@ from .compute import (
 from .formula import Formula, FormulaError, parse_formula
 from .loader import (
     DRAFT_CRITERIA_PATH,
+    MAX_LEVELS,
     CriteriaError,
     Problem,
     criteria_set_from_dict,
@@ -50,6 +51,7 @@ from .rules import RULE_TYPES, RuleType, apply_override, compute_points, rule_bo
 __all__ = [
     "AN_GIANG_2023",
     "DRAFT_CRITERIA_PATH",
+    "MAX_LEVELS",
     "METHODS",
     "RULE_TYPES",
     "Adjustments",

@@ -20,6 +20,10 @@ Env = Mapping[str, Decimal]
 Fn = Callable[[Env], Decimal]
 
 FUNCTIONS = ("min", "max", "round", "abs")
+# Real formulas are a line or two; the bounds keep the rewriting, ``ast`` and the
+# compiler below (all recursive) far from Python's recursion limit on a hostile sheet.
+MAX_LENGTH = 1000
+MAX_DEPTH = 60
 _ONE = Decimal(1)
 
 
@@ -48,14 +52,43 @@ def parse_formula(source: str) -> Formula:
     """Parse once per distinct expression; a province recompute reuses the cache."""
     if not isinstance(source, str) or not source.strip():
         raise FormulaError("Công thức trống")
+    if len(source) > MAX_LENGTH:
+        raise FormulaError(f"Công thức quá dài (tối đa {MAX_LENGTH} ký tự)")
+    _check_depth(_paren_depth(source))
     python_source = _rewrite_conditionals(source)
     try:
         tree = ast.parse(python_source.strip(), mode="eval")
     except SyntaxError:
         raise FormulaError(f"Công thức không hợp lệ: {source}") from None
+    _check_depth(_tree_depth(tree.body))
     names: set[str] = set()
     fn = _compile(tree.body, python_source.strip(), names)
     return Formula(source=source, names=frozenset(names), _fn=fn)
+
+
+def _check_depth(depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise FormulaError(f"Công thức lồng nhau quá sâu (tối đa {MAX_DEPTH} cấp)")
+
+
+def _paren_depth(source: str) -> int:
+    depth = deepest = 0
+    for ch in source:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    return deepest
+
+
+def _tree_depth(root: ast.AST) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def formula_problems(source: str, allowed: set[str] | frozenset[str]) -> list[str]:

@@ -34,6 +34,9 @@ _SET_KEYS = {
     "classification",
     "adjustments",
 }
+# area, criterion, sub-criterion and a little room; the reader and every walk of the tree
+# recurse once per level, so the bound also keeps a hostile file off the recursion limit
+MAX_LEVELS = 6
 _AREA_CODE = re.compile(r"^[1-9][0-9]*$")
 _CHILD_SUFFIX = re.compile(r"^[1-9][0-9]*$")
 
@@ -88,6 +91,9 @@ class _Reader:
         else:
             where = code
             self._check_code(code, parent_code)
+        if depth > MAX_LEVELS:
+            self.problem(where, f"Tiêu chí lồng quá nhiều cấp (tối đa {MAX_LEVELS} cấp)")
+            return None
         title = str(raw.get("title") or "").strip()
         if not title:
             self.problem(where, "Thiếu tên tiêu chí (title)")
@@ -314,12 +320,137 @@ def load_criteria_yaml(text: str) -> tuple[list[CriteriaSet], list[Problem]]:
     import yaml  # only importers need PyYAML; the arithmetic does not
 
     try:
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"dòng {mark.line + 1}" if mark is not None else "tệp"
-        return [], [Problem(where, "Tệp YAML không đọc được")]
+        return [], [Problem(where, yaml_error_message(exc))]
     return load_criteria(data)
+
+
+# -- reading YAML safely ----------------------------------------------------------------
+
+# Criteria documents nest about ten levels (sets → areas → criteria → rule); the limits
+# sit far above that and far below Python's recursion limit, which PyYAML's composer,
+# the reader above and every tree walk would otherwise reach on a hostile upload.
+MAX_YAML_DEPTH = 64
+# Aliases share one node, so a few lines can stand for billions ("billion laughs");
+# this bounds the document as the reader would walk it, aliases expanded.
+MAX_YAML_NODES = 200_000
+
+
+def _yaml_limits():
+    """The bounded loader and its error, built on first use (PyYAML is imported lazily)."""
+    global _LIMITS
+    if _LIMITS is not None:
+        return _LIMITS
+    import yaml
+
+    class YamlLimitError(yaml.MarkedYAMLError):
+        """A document PyYAML could read but the importer refuses; ``message`` is Vietnamese."""
+
+        def __init__(self, message: str, mark: Any = None):
+            super().__init__(problem=message, problem_mark=mark)
+            self.message = message
+
+    class BoundedLoader(yaml.SafeLoader):
+        def __init__(self, stream: str):
+            super().__init__(stream)
+            self.depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.depth += 1
+            try:
+                if self.depth > MAX_YAML_DEPTH:
+                    raise YamlLimitError(_TOO_DEEP, self.peek_event().start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    _LIMITS = (BoundedLoader, YamlLimitError)
+    return _LIMITS
+
+
+_LIMITS: tuple[type, type] | None = None
+_TOO_DEEP = f"Tệp YAML lồng nhau quá sâu (tối đa {MAX_YAML_DEPTH} cấp)"
+_TOO_BIG = f"Tệp YAML quá lớn khi mở rộng các tham chiếu (tối đa {MAX_YAML_NODES} phần tử)"
+_CYCLE = "Tệp YAML có tham chiếu vòng (một phần tử tham chiếu đến chính nó)"
+
+
+def _check_expanded(root: Any, error: type) -> None:
+    """Depth and size of the node graph with aliases expanded, without recursion."""
+    import yaml
+
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            size[key], depth[key] = 1, 1
+            continue
+        if done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            if size[key] > MAX_YAML_NODES:
+                raise error(_TOO_BIG, node.start_mark)
+            if depth[key] > MAX_YAML_DEPTH:
+                raise error(_TOO_DEEP, node.start_mark)
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise error(_CYCLE, node.start_mark)
+        open_.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_:
+                raise error(_CYCLE, child.start_mark)
+            if id(child) not in size:
+                stack.append((child, False))
+
+
+def compose_yaml(text: str) -> Any:
+    """The node tree of a YAML text (for line numbers), within the limits above."""
+    loader_class, error = _yaml_limits()
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if root is not None:
+        _check_expanded(root, error)
+    return root
+
+
+def read_yaml(text: str) -> Any:
+    """``yaml.safe_load`` for uploads: nesting, alias expansion and cycles are bounded.
+
+    Raises ``yaml.YAMLError``; ``yaml_error_message`` words it for the import report.
+    """
+    loader_class, error = _yaml_limits()
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_expanded(root, error)
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
+def yaml_error_message(exc: Exception) -> str:
+    """The Vietnamese report line for a YAML error from ``read_yaml``."""
+    _, error = _yaml_limits()
+    return exc.message if isinstance(exc, error) else "Tệp YAML không đọc được"
 
 
 def criteria_set_from_dict(data: Mapping[str, Any]) -> CriteriaSet:
