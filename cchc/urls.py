@@ -3,8 +3,10 @@ from django.http import Http404
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cchc.accounts import account_views
 from cchc.accounts.views import LoginView, PasswordResetView
 from cchc.core.views import healthz
 
@@ -28,7 +30,18 @@ urlpatterns = [
         PasswordResetView.as_view(),
         name="wagtailadmin_password_reset",
     ),
-    path("quan-tri/failwhale/", no_error_test),
+    path("quan-tri/failwhale/", require_admin_access(no_error_test)),
+    # Wagtail's own account and password-reset screens, audited.
+    path(
+        "quan-tri/account/",
+        require_admin_access(account_views.AccountView.as_view()),
+        name="wagtailadmin_account",
+    ),
+    path(
+        "quan-tri/password_reset/confirm/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="wagtailadmin_password_reset_confirm",
+    ),
     path("quan-tri/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
     path("", include("cchc.stats.urls")),
