@@ -6,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 
 from cchc import access
 from cchc.access import Action
-from cchc.news import media_hooks, review_hooks, views  # noqa: F401 (they register)
+from cchc.news import media_hooks, page_access, review_hooks, views  # noqa: F401 (they register)
 from cchc.news.models import ArticlePage, SectionPage, TopicPage
 
 STRUCTURE_MESSAGE = (
