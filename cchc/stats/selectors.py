@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cchc.lib.collation import vi_key, vi_sorted
+from cchc.lib.links import page_path
 from cchc.news import selectors as news_selectors
 from cchc.news.models import ArticlePage, SectionPage
 from cchc.org.models import Unit, UnitSuccession, UnitType
@@ -217,7 +218,7 @@ def dashboard(scope: Scope, start: datetime.date, end: datetime.date) -> Dashboa
     pages = {
         p.pk: p
         for p in Page.objects.filter(pk__in=[r["page_id"] for r in top]).only(
-            "id", "title", "url_path"
+            "id", "title", "url_path", "live"
         )
     }
     top_articles = []
@@ -228,7 +229,9 @@ def dashboard(scope: Scope, start: datetime.date, end: datetime.date) -> Dashboa
                 label=page.title if page else f"Trang đã xóa (#{r['page_id']})",
                 views=r["views"],
                 visitors=r["visitors"],
-                url=page.url_path if page else "",
+                # the public address (url_path starts with the home page's slug);
+                # an unpublished page has none worth opening
+                url=page_path(page) if page and page.live else "",
                 extra={"page_id": r["page_id"]},
             )
         )
