@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cchc import access
 from cchc.access import Action
-from cchc.lib import charts
+from cchc.lib import charts, downloads
 from cchc.lib.client_ip import client_ip
+from cchc.lib.downloads import file_response
 from cchc.org.models import Unit, UnitType
 from cchc.stats import exports, selectors, services
 from cchc.stats.forms import DateRangeForm, EvidenceForm
@@ -126,25 +127,16 @@ def dashboard(request, slug):
     )
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def export_csv(request, slug):
     _form, data = _dashboard_for(request, slug)
     name = f"thong-ke-{slug}-{data.start:%Y%m%d}-{data.end:%Y%m%d}.csv"
-    return _attachment(exports.dashboard_csv(data), "text/csv; charset=utf-8", name)
+    return file_response(exports.dashboard_csv(data), filename=name, content_type=downloads.CSV)
 
 
 def export_xlsx(request, slug):
     _form, data = _dashboard_for(request, slug)
     name = f"thong-ke-{slug}-{data.start:%Y%m%d}-{data.end:%Y%m%d}.xlsx"
-    return _attachment(exports.dashboard_xlsx(data), XLSX, name)
+    return file_response(exports.dashboard_xlsx(data), filename=name, content_type=downloads.XLSX)
 
 
 def evidence_xlsx(request, slug):
@@ -154,7 +146,8 @@ def evidence_xlsx(request, slug):
     if not form.is_valid():
         return HttpResponseBadRequest("Năm không hợp lệ.")
     year = form.cleaned_data["nam"]
-    evidence = selectors.evidence(unit, year)
-    url = evidence.section.get_full_url() if evidence.section else ""
-    content = exports.evidence_xlsx(evidence, section_url=url or "")
-    return _attachment(content, XLSX, f"minh-chung-tieu-chi-1-4-{slug}-{year}.xlsx")
+    return file_response(
+        exports.evidence_xlsx(selectors.evidence(unit, year)),
+        filename=f"minh-chung-tieu-chi-1-4-{slug}-{year}.xlsx",
+        content_type=downloads.XLSX,
+    )
