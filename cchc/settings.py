@@ -44,6 +44,8 @@ if PRODUCTION:
 
 SITE_NAME = env("SITE_NAME", "Cổng thông tin Cải cách hành chính tỉnh An Giang")
 WAGTAIL_SITE_NAME = SITE_NAME
+# The one source of the site's public address: links in e-mails, feeds and exported
+# files (cchc/lib/links.py). The Wagtail Site record only routes requests.
 WAGTAILADMIN_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000")
 BASE_URL = WAGTAILADMIN_BASE_URL
 
