@@ -78,10 +78,20 @@ def test_admin_page_screens_work_on_the_whole_province(cast, client_as):
     call_command("load_units", stdout=open("/dev/null", "w"))  # noqa: SIM115
     sections_ensure_all()
     assert SectionPage.objects.count() >= 116
+    from cchc.news.tests.test_editorial_workflow import submit, task_state
+
+    article = submit(client_as(cast.editor_a), cast.unit_a, "Xã họp giao ban cải cách")
     client = client_as(cast.admin)
     for url in _admin_screens(cast).values():
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
+    # The approver lands on a working screen after approving, not a crash.
+    approve = reverse(
+        "wagtailadmin_pages:workflow_action", args=[article.pk, "approve", task_state(article).pk]
+    )
+    response = client.post(approve, {"comment": ""}, follow=True)
+    assert response.status_code == 200
+    assert ArticlePage.objects.get(pk=article.pk).live
 
 
 def test_admin_page_queries_do_not_grow_with_units(cast, client_as):
