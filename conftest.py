@@ -1,12 +1,18 @@
-"""Shared test fixtures: a small cast of units and people in every role.
+"""Shared test fixtures: the real province, built once per session, and its cast.
 
-Every view test uses this cast: the role that may use a view, the officer of
+The test database holds the whole province of `load_units` (116 units with
+their sections, topics, groups and workflows), the demo accounts of
+`load_demo` and two people the demo lacks (an editor of unit B, a user with
+no role). It is built once per session (once per pytest-xdist worker); every
+test runs in a transaction rolled back at its end, and a transactional test
+(browser, live server) gets the world restored after its flush.
+
+Every view test uses the `cast`: the role that may use a view, the officer of
 another unit (404) and the read-only provincial leader (403).
 """
 
 from __future__ import annotations
 
-import datetime
 import os
 import shutil
 from pathlib import Path
@@ -18,11 +24,149 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+TEST_PASSWORD = "mat-khau-thu-nghiem"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The cast: attribute -> unit slug, or username of a demo account.
+CAST_UNITS = {
+    "province": "tinh-an-giang",
+    "snv": "so-noi-vu",
+    "stp": "so-tu-phap",
+    "unit_a": "xa-an-phu",
+    "unit_b": "phuong-long-xuyen",
+}
+CAST_PEOPLE = {
+    "admin": "quantri",
+    "leader": "lanhdaotinh",
+    "appraiser": "thamdinh.stp",
+    "officer_a": "canbo.anphu",
+    "unit_leader_a": "lanhdao.anphu",
+    "editor_a": "bientap.anphu",
+    "approver_a": "duyettin.anphu",
+    "officer_b": "canbo.longxuyen",
+    "editor_b": "bientap.longxuyen",
+    "nobody": "khongvaitro",
+}
+
+
+def _extra_accounts():
+    """People the cast needs that the demo accounts lack."""
+    from cchc.org.models import Role
+
+    return [
+        ("bientap.longxuyen", "Trương Thị Tập", Role.NEWS_EDITOR, "phuong-long-xuyen"),
+        ("khongvaitro", "Lý Văn Không", None, None),
+    ]
+
+
+def build_world() -> None:
+    """The real province: every unit, the demo accounts and the cast's extra people."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    from cchc.org.demo import DEMO_ACCOUNTS, demo_accounts_load
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("load_units", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        demo_accounts_load(accounts=DEMO_ACCOUNTS + _extra_accounts(), password=TEST_PASSWORD)
+
+
+# A copy of every table after the world is built, to restore it after a
+# transactional test flushes the database (far faster than serialized rollback,
+# which saves ten thousand rows one by one).
+_SNAPSHOTS: dict[str, dict[str, tuple[list[str], list[tuple]]]] = {}
+_BLOCKER: list = []
+
+
+def _world_tables(connection) -> dict[str, list[str]]:
+    """table -> columns, for every table the flush empties."""
+    existing = set(connection.introspection.django_table_names(only_existing=True))
+    tables: dict[str, list[str]] = {}
+    for model in connection.introspection.get_migratable_models():
+        meta = model._meta
+        if not meta.managed or meta.proxy:
+            continue
+        through = [
+            f.remote_field.through
+            for f in meta.local_many_to_many
+            if f.remote_field.through._meta.auto_created
+        ]
+        for m in [model, *through]:
+            if m._meta.db_table in existing:
+                tables[m._meta.db_table] = [f.column for f in m._meta.local_concrete_fields]
+    return tables
+
+
+def _snapshot(connection) -> dict[str, tuple[list[str], list[tuple]]]:
+    qn = connection.ops.quote_name
+    snapshot = {}
+    with connection.cursor() as cursor:
+        for table, columns in _world_tables(connection).items():
+            # Identifiers come from the model registry, quoted.
+            cursor.execute(f"SELECT {', '.join(map(qn, columns))} FROM {qn(table)}")  # noqa: S608
+            snapshot[table] = (columns, cursor.fetchall())
+    return snapshot
+
+
+def _restore(connection, snapshot) -> None:
+    from django.core.management.color import no_style
+    from django.db import transaction
+
+    qn = connection.ops.quote_name
+    with connection.constraint_checks_disabled(), transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sql_flush(no_style(), list(snapshot), allow_cascade=True):
+                cursor.execute(sql)
+            for table, (columns, rows) in snapshot.items():
+                if rows:
+                    names = ", ".join(map(qn, columns))
+                    marks = ", ".join(["%s"] * len(columns))
+                    sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})"  # noqa: S608
+                    cursor.executemany(sql, rows)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After pytest-django creates the test database: the real province, once."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        build_world()
+        _SNAPSHOTS[connection.alias] = _snapshot(connection)
+    # Serialized rollback would reload the rows of before the world (Wagtail's
+    # welcome page and its site); the teardown hook below restores the world.
+    if hasattr(connection, "_test_serialized_contents"):
+        del connection._test_serialized_contents
+    _BLOCKER.append(django_db_blocker)
+    yield
+    _BLOCKER.clear()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test flushed the database: put the world back."""
+    result = yield
+    if nextitem is not None and _BLOCKER and _is_transactional(item):
+        from django.db import connection
+
+        with _BLOCKER[0].unblock():
+            _restore(connection, _SNAPSHOTS[connection.alias])
+    return result
 
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # tests see every change at once
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -32,7 +176,7 @@ def _fast_tests(settings, tmp_path):
     }
 
 
-def make_user(username: str, password: str = "mat-khau-thu-nghiem"):
+def make_user(username: str, password: str = TEST_PASSWORD):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user(
@@ -45,68 +189,25 @@ def make_user(username: str, password: str = "mat-khau-thu-nghiem"):
     return user
 
 
-def build_cast():
-    from cchc.core.site_tree import ensure_site_tree
-    from cchc.org.models import CommuneKind, Role, Unit, UnitType
-    from cchc.org.services import role_assign, unit_create
+def get_cast() -> SimpleNamespace:
+    """The cast's units and people: rows of the session's world, fetched afresh."""
+    from django.contrib.auth import get_user_model
 
-    ensure_site_tree()
-    start = datetime.date(2025, 7, 1)
+    from cchc.org.models import Unit
 
-    def unit(name, code, slug, unit_type, kind="", parent=None):
-        return unit_create(
-            actor=None,
-            unit=Unit(
-                name=name,
-                code=code,
-                slug=slug,
-                unit_type=unit_type,
-                commune_kind=kind,
-                parent=parent,
-                active_from=start,
-            ),
-        )
-
-    province = unit("Tỉnh An Giang", "AG", "tinh-an-giang", UnitType.PROVINCE)
-    snv = unit("Sở Nội vụ", "SNV", "so-noi-vu", UnitType.DEPARTMENT, parent=province)
-    stp = unit("Sở Tư pháp", "STP", "so-tu-phap", UnitType.DEPARTMENT, parent=province)
-    unit_a = unit("Xã An Phú", "X005", "xa-an-phu", UnitType.COMMUNE, CommuneKind.XA, province)
-    unit_b = unit(
-        "Phường Long Xuyên",
-        "P006",
-        "phuong-long-xuyen",
-        UnitType.COMMUNE,
-        CommuneKind.PHUONG,
-        province,
-    )
-
-    def person(username, role, where=None):
-        user = make_user(username)
-        role_assign(actor=None, user=user, role=role, unit=where)
-        return user
-
+    units = Unit.objects.in_bulk(CAST_UNITS.values(), field_name="slug")
+    users = get_user_model().objects.in_bulk(CAST_PEOPLE.values(), field_name="username")
+    for user in users.values():
+        user.raw_password = TEST_PASSWORD
     return SimpleNamespace(
-        province=province,
-        snv=snv,
-        stp=stp,
-        unit_a=unit_a,
-        unit_b=unit_b,
-        admin=person("quantri", Role.ADMIN),
-        leader=person("lanhdaotinh", Role.PROVINCE_LEADER),
-        appraiser=person("thamdinh", Role.APPRAISER, stp),
-        officer_a=person("canbo.a", Role.CCHC_OFFICER, unit_a),
-        unit_leader_a=person("lanhdao.a", Role.UNIT_LEADER, unit_a),
-        editor_a=person("bientap.a", Role.NEWS_EDITOR, unit_a),
-        approver_a=person("duyettin.a", Role.NEWS_APPROVER, unit_a),
-        officer_b=person("canbo.b", Role.CCHC_OFFICER, unit_b),
-        editor_b=person("bientap.b", Role.NEWS_EDITOR, unit_b),
-        nobody=make_user("khongvaitro"),
+        **{name: units[slug] for name, slug in CAST_UNITS.items()},
+        **{name: users[username] for name, username in CAST_PEOPLE.items()},
     )
 
 
 @pytest.fixture
 def cast(db):
-    return build_cast()
+    return get_cast()
 
 
 @pytest.fixture

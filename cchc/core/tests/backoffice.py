@@ -25,13 +25,31 @@ def _walk(patterns, prefix=""):
             yield prefix + str(p.pattern), p
 
 
-def _fill(route: str, ids: dict[str, str]) -> str | None:
-    route = route.lstrip("^").rstrip("$")
-    if "(?P" in route or "\\" in route:
-        return None  # regex routes (legacy) are reached through their path() twins
+def routes() -> list[str]:
+    """Every route of the URL map, as its pattern text."""
+    return sorted({route for route, _pattern in _walk(get_resolver().url_patterns)})
+
+
+def is_regex(route: str) -> bool:
+    # Legacy regex routes are reached through their path() twins.
+    return bool(re.search(r"\(\?P|\\|\.\*|\(|\|", route.replace("^", "").replace("$", "")))
+
+
+def _fill(route: str, ids) -> str | None:
+    """The URL of `route` with its parameters from `ids`.
+
+    `ids` is a dict (parameter name, or "int"/"slug"/"str" for any other) or
+    a callable(route, converter, name) -> value.
+    """
+    # Included regex prefixes (the admin API's "^pages/") keep their anchors.
+    route = route.replace("^", "").replace("$", "")
+    if is_regex(route):
+        return None
 
     def repl(m):
         conv, name = m.group(1) or "str", m.group(2)
+        if callable(ids):
+            return str(ids(route, conv, name))
         if conv == "int":
             return ids.get(name, ids["int"])
         if conv == "slug":
@@ -41,7 +59,21 @@ def _fill(route: str, ids: dict[str, str]) -> str | None:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", repl, route)
 
 
-def backoffice_urls(ids: dict[str, str]) -> list[tuple[str, str]]:
+def backoffice_routes() -> list[str]:
+    """Every back-office route but the pages open to anonymous visitors."""
+    return [
+        r
+        for r in routes()
+        if r.startswith(PREFIX) and not is_regex(r) and not PUBLIC.match("/" + r)
+    ]
+
+
+def public_routes() -> list[str]:
+    """Every route outside the back office (Wagtail's page tree is one of them)."""
+    return [r for r in routes() if not r.startswith(PREFIX)]
+
+
+def backoffice_urls(ids) -> list[tuple[str, str]]:
     """(url, route) for every back-office pattern, with parameters filled from `ids`."""
     found = []
     for route, _pattern in _walk(get_resolver().url_patterns):

@@ -13,12 +13,12 @@ def test_an_officer_signs_in_and_lands_on_their_communes_page(cast, live_server,
     page.get_by_role("link", name="Đăng nhập").click()
     page.wait_for_url("**/quan-tri/login/**")
     screenshot(page, "foundation-login")
-    page.fill("#id_username", "canbo.a")
+    page.fill("#id_username", cast.officer_a.username)
     page.fill("#id_password", cast.officer_a.raw_password)
     page.locator("form button[type=submit]").click()
 
-    page.wait_for_url("**/quan-tri/don-vi/xa-an-phu/")
-    assert "Xã An Phú" in page.locator("h1").first.inner_text()
+    page.wait_for_url(f"**/quan-tri/don-vi/{cast.unit_a.slug}/")
+    assert cast.unit_a.name in page.locator("h1").first.inner_text()
     assert "Cán bộ CCHC" in page.content()
     screenshot(page, "foundation-officer-landing")
 

@@ -12,7 +12,7 @@ TITLE = "Xã An Phú tổ chức đối thoại với người dân về thủ t
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -37,16 +37,16 @@ def test_a_new_unit_gets_its_section_newsroom_and_workflow(cast):
     unit = unit_create(
         actor=cast.admin,
         unit=Unit(
-            name="Xã Mỹ Hòa Hưng",
+            name="Xã Thử Nghiệm",  # not one of the province's 116 units
             code="X999",
-            slug="xa-my-hoa-hung",
+            slug="xa-thu-nghiem",
             unit_type=UnitType.COMMUNE,
             commune_kind=CommuneKind.XA,
             parent=cast.province,
         ),
     )
     section = SectionPage.objects.get(unit=unit)
-    assert section.url == "/don-vi/xa-my-hoa-hung/cchc/"
+    assert section.url == "/don-vi/xa-thu-nghiem/cchc/"
     newsroom = Newsroom.objects.get(unit=unit)
     assert WorkflowPage.objects.get(page=section).workflow == newsroom.workflow
     assert GroupPagePermission.objects.filter(group=newsroom.editors, page=section).exists()

@@ -10,11 +10,10 @@ from cchc.stats.history import history_generate
 
 from .conftest import BOT_UA, BROWSER_UA, PHONE_UA
 
-# serialized_rollback: Wagtail's root page and collection come from migrations;
-# a flushed database would break every test that runs after these.
+# Transactional for the live server; conftest.py restores the world after each.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 BEACON = "/thong-ke/luot-xem"

@@ -20,7 +20,11 @@ MARCH_2 = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))
 
 @pytest.fixture
 def visits(cast):
-    target = services.Target(cast.unit_a.pk, 700, 701)
+    """Visits of a page deleted since; returns its id."""
+    from wagtail.models import Page
+
+    gone = Page.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    target = services.Target(cast.unit_a.pk, gone - 1, gone)
     for ua in (BROWSER_UA, BROWSER_UA, PHONE_UA):
         services.visit_record(
             target=target,
@@ -29,6 +33,7 @@ def visits(cast):
             referrer="https://zalo.me/abc",
             now=MARCH_2,
         )
+    return gone
 
 
 def test_csv_has_one_row_per_day_with_views_and_visits(cast, client_as, visits):
@@ -65,7 +70,7 @@ def test_excel_has_days_articles_referrers_and_devices(cast, client_as, visits):
     assert days["A4"].number_format == "DD/MM/YYYY"
     assert (days["B4"].value, days["C4"].value) == (3, 2)
     assert [c.value for c in days[6]] == ["Tổng", 3, 2]
-    assert [c.value for c in wb["Tin bài xem nhiều"][2]] == ["Trang đã xóa (#701)", 3, 2]
+    assert [c.value for c in wb["Tin bài xem nhiều"][2]] == [f"Trang đã xóa (#{visits})", 3, 2]
     assert [c.value for c in wb["Nguồn truy cập"][2]] == ["zalo.me", 2]
     devices = {r[0]: r[1] for r in wb["Thiết bị"].iter_rows(min_row=2, values_only=True)}
     assert devices == {"Máy tính": 1, "Điện thoại": 1, "Máy tính bảng": 0}
