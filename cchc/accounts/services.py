@@ -62,10 +62,17 @@ def user_create(*, actor, form) -> Any:
 def user_update(*, actor, form, before: dict[str, Any], password_hash: str) -> Any:
     """Save a validated user edit form; log what changed (before, after)."""
     user = form.save()
+    user_record_change(actor=actor, user=user, before=before, password_hash=password_hash)
+    return user
+
+
+def user_record_change(*, actor, user, before: dict[str, Any], password_hash: str) -> None:
+    """Log a saved change to `user` against its snapshot and password hash from
+    before; also for the changes Wagtail's own account and reset screens save."""
     changes = _changes(before, user_snapshot(user))
     password_set = user.password != password_hash
     if not changes and not password_set:
-        return user
+        return
     if changes.get("is_active") == [True, False]:
         action, what = "user.deactivate", "Khóa tài khoản"
     elif password_set and not changes:
@@ -84,7 +91,6 @@ def user_update(*, actor, form, before: dict[str, Any], password_hash: str) -> A
             "password_set": password_set,
         },
     )
-    return user
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 no one below superuser touches a superuser, and every change is logged."""
 
 import pytest
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -241,3 +242,46 @@ def test_group_changes_are_logged(client_as, root):
     client.post(reverse("wagtailusers_groups:delete", args=[group.pk]))
     assert not Group.objects.filter(pk=group.pk).exists()
     assert AuditEntry.objects.get(action="group.delete").data["before"]["name"] == "Nhóm đổi tên"
+
+
+def account_form_data(response) -> dict:
+    """What the account screen would post back unchanged: every panel's fields."""
+    data = {}
+    for panels in response.context["panels_by_tab"].values():
+        for panel in panels:
+            for field in panel.get_form():
+                if isinstance(field.field, forms.FileField):
+                    continue
+                value = field.value()
+                if value in (None, False):
+                    continue
+                data[field.html_name] = "on" if value is True else value
+    return data
+
+
+def test_changing_ones_own_account_is_logged(cast, client_as):
+    client = client_as(cast.editor_a)
+    data = account_form_data(client.get(reverse("wagtailadmin_account")))
+    data["name_email-email"] = "moi@example.vn"
+    data["name_email-last_name"] = "Trần"
+    response = client.post(reverse("wagtailadmin_account"), data)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="user.update", object_id=str(cast.editor_a.pk))
+    assert entry.actor == cast.editor_a
+    assert entry.data["after"]["email"] == "moi@example.vn"
+
+
+def test_a_password_set_through_the_reset_link_is_logged(cast, client):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(cast.editor_a.pk))
+    token = default_token_generator.make_token(cast.editor_a)
+    url = reverse("wagtailadmin_password_reset_confirm", args=[uid, token])
+    set_password = client.get(url)["Location"]
+    response = client.post(set_password, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="user.password_set")
+    assert entry.object_id == str(cast.editor_a.pk)
+    assert entry.data["password_set"] is True
