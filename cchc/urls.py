@@ -7,7 +7,6 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cchc.accounts import account_views
-from cchc.accounts import account_views
 from cchc.accounts.views import LoginView, PasswordResetView
 from cchc.core.views import healthz
 
@@ -32,17 +31,6 @@ urlpatterns = [
         name="wagtailadmin_password_reset",
     ),
     path("quan-tri/failwhale/", require_admin_access(no_error_test)),
-    # Wagtail's own account and password-reset screens, audited.
-    path(
-        "quan-tri/account/",
-        require_admin_access(account_views.AccountView.as_view()),
-        name="wagtailadmin_account",
-    ),
-    path(
-        "quan-tri/password_reset/confirm/<uidb64>/<token>/",
-        account_views.PasswordResetConfirmView.as_view(),
-        name="wagtailadmin_password_reset_confirm",
-    ),
     # Wagtail's own account and password-reset screens, audited.
     path(
         "quan-tri/account/",
