@@ -40,7 +40,7 @@ def awaiting_review(user, limit: int = AWAITING_LIMIT) -> list[AwaitingReview]:
         return []
     states = _page_states().filter(status=WorkflowState.STATUS_IN_PROGRESS)
     if not user.is_superuser:
-        tasks = GroupApprovalTask.objects.filter(groups__user=user)
+        tasks = GroupApprovalTask.objects.filter(active=True, groups__user=user)
         states = states.filter(current_task_state__task__in=tasks.values("pk"))
     states = list(states.select_related("requested_by").order_by("created_at", "pk")[:limit])
     articles = ArticlePage.objects.filter(pk__in=[int(s.object_id) for s in states]).select_related(
