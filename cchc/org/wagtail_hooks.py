@@ -1,16 +1,20 @@
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import DeleteView
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cchc import access
 from cchc.accounts.views import landing
@@ -75,9 +79,41 @@ class RoleAssignmentCreateView(CreateView):
         )
 
 
+class RoleAssignmentEditView(EditView):
+    """A changed assignment is the old one revoked and the new one given, so
+    both are logged and the editorial groups follow (the form saves neither)."""
+
+    def save_instance(self):
+        self.has_content_changes = self.form.has_changed()
+        if not self.has_content_changes:
+            return self.object
+        draft = self.form.save(commit=False)
+        role_revoke(actor=self.request.user, assignment=RoleAssignment.objects.get(pk=draft.pk))
+        return role_assign(
+            actor=self.request.user, user=draft.user, role=draft.role, unit=draft.unit
+        )
+
+
 class RoleAssignmentDeleteView(DeleteView):
     def delete_action(self):
         role_revoke(actor=self.request.user, assignment=self.object)
+
+
+def _require_role_list_access(view):
+    """The role chooser lists every account's roles: the same right as /org/role/."""
+    policy = ModelPermissionPolicy(RoleAssignment)
+
+    def guarded(request, *args, **kwargs):
+        if not policy.user_has_any_permission(request.user, ["add", "change", "delete", "view"]):
+            raise PermissionDenied("Bạn không có quyền xem danh sách phân quyền.")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class RoleAssignmentChooserViewSet(SnippetChooserViewSet):
+    def get_urlpatterns(self):
+        return decorate_urlpatterns(super().get_urlpatterns(), _require_role_list_access)
 
 
 class RoleAssignmentViewSet(SnippetViewSet):
@@ -86,7 +122,9 @@ class RoleAssignmentViewSet(SnippetViewSet):
     menu_label = "Phân quyền"
     url_prefix = "org/role"
     add_view_class = RoleAssignmentCreateView
+    edit_view_class = RoleAssignmentEditView
     delete_view_class = RoleAssignmentDeleteView
+    chooser_viewset_class = RoleAssignmentChooserViewSet
     list_display = ["user", "role", "unit", "created_at"]
     list_filter = ["role"]
     list_per_page = 50
