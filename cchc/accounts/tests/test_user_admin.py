@@ -285,3 +285,11 @@ def test_a_password_set_through_the_reset_link_is_logged(cast, client):
     entry = AuditEntry.objects.get(action="user.password_set")
     assert entry.object_id == str(cast.editor_a.pk)
     assert entry.data["password_set"] is True
+
+
+def test_a_superuser_is_still_offered_superuser_and_groups(cast, client_as, root):
+    Group.objects.create(name="Nhóm thử")
+    body = client_as(root).get(edit_url(cast.nobody)).content.decode()
+    assert 'name="is_superuser"' in body
+    assert "Nhóm thử" in body
+    assert client_as(root).get(reverse("wagtailusers_users:add")).status_code == 200
