@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# pytest-xdist workers; each builds its own test database with the province.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-fast test-browser lint format bench install migrate demo check-deploy clean messages
 
@@ -32,9 +34,17 @@ demo: migrate
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## Run the whole test suite (browser tests included)
+## Run the whole test suite (browser tests included), in parallel
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## Everything but the browser tests, in parallel
+test-fast: install
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+
+## Browser tests only (headless Chromium)
+test-browser: install
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
