@@ -11,7 +11,7 @@ from cchc.news.models import Topic
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 # five long titles, as units write them: the box is at its tallest
