@@ -11,9 +11,9 @@ from django.db import transaction
 
 from cchc.org.models import UnitType
 from cchc.par.engine import DRAFT_CRITERIA_PATH
-from cchc.par.importing import parse_yaml
+from cchc.par.io.importing import parse_yaml
 from cchc.par.models import CriteriaSet
-from cchc.par.services import criteria_set_freeze, criteria_set_import
+from cchc.par.services.criteria import criteria_set_freeze, criteria_set_import
 
 CRITERIA_2023_PATH = Path(__file__).resolve().parent / "data" / "criteria-2023.yaml"
 

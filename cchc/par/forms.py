@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cchc.par.importing import MAX_UPLOAD_BYTES
+from cchc.par.io.importing import MAX_UPLOAD_BYTES
 from cchc.par.models import SCORED_UNIT_TYPES
 
 YEAR_MIN, YEAR_MAX = 2015, 2100

@@ -2,7 +2,8 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from cchc.par import selectors, views
+from cchc.par.selectors import criteria as selectors
+from cchc.par.views import criteria as views
 
 
 @hooks.register("register_admin_urls")

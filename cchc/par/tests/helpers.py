@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from cchc.org.models import UnitType
 from cchc.par import engine
 from cchc.par.engine import DRAFT_CRITERIA_PATH, UnitInput
-from cchc.par.importing import parse_yaml
+from cchc.par.io.importing import parse_yaml
 from cchc.par.models import CriteriaNode, CriteriaSet
-from cchc.par.services import criteria_set_import
+from cchc.par.services.criteria import criteria_set_import
 
 NODE_FIELDS = (
     "code",

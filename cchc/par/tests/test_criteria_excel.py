@@ -7,9 +7,9 @@ import pytest
 from openpyxl import Workbook
 
 from cchc.org.models import UnitType
-from cchc.par.convert import to_engine
-from cchc.par.excel import COLUMNS, INFO_SHEET, MAIN_SHEET, export_xlsx, parse_xlsx
-from cchc.par.services import criteria_set_import
+from cchc.par.io.convert import to_engine
+from cchc.par.io.excel import COLUMNS, INFO_SHEET, MAIN_SHEET, export_xlsx, parse_xlsx
+from cchc.par.services.criteria import criteria_set_import
 from cchc.par.tests.helpers import draft_set, node_rows, row_of, save, totals, workbook
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cchc.par.excel import COLUMNS, INFO_SHEET, MAIN_SHEET, parse_xlsx
+from cchc.par.io.excel import COLUMNS, INFO_SHEET, MAIN_SHEET, parse_xlsx
 from cchc.par.tests.helpers import draft_set, row_of
 
 pytestmark = pytest.mark.django_db

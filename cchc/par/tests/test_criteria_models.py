@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 
 from cchc.org.models import UnitType
 from cchc.par import engine
-from cchc.par.convert import to_engine, validate
 from cchc.par.engine import DRAFT_CRITERIA_PATH, load_criteria_yaml
+from cchc.par.io.convert import to_engine, validate
 from cchc.par.models import CriteriaNode, CriteriaSet, SetStatus
 from cchc.par.tests.helpers import draft_set, totals
 
@@ -90,7 +90,7 @@ def test_a_stored_set_that_no_longer_adds_up_is_reported_by_the_engine():
 
 
 def test_groups_read_as_officials_write_them():
-    from cchc.par.selectors import groups_text
+    from cchc.par.selectors.criteria import groups_text
 
     bands = [{"group": "A", "min": 90}, {"group": "B", "min": 80}, {"group": "C"}]
     assert groups_text(bands) == "A: từ 90 điểm; B: từ 80 đến dưới 90 điểm; C: dưới 80 điểm"

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 
 from cchc.core.models import AuditEntry
 from cchc.org.models import UnitType
-from cchc.par.convert import to_engine
+from cchc.par.io.convert import to_engine
 from cchc.par.models import CriteriaNode, CriteriaSet, SetStatus
-from cchc.par.services import (
+from cchc.par.services.criteria import (
     criteria_set_clone,
     criteria_set_freeze,
     criteria_set_import,
@@ -143,7 +143,7 @@ def test_a_version_saved_meanwhile_by_someone_else_is_a_message_not_an_error(cas
     first = draft_set(actor=cast.admin)
     criteria_set_freeze(actor=cast.admin, criteria_set=first)
     # the other request took version 2 between our read of the versions and our insert
-    monkeypatch.setattr("cchc.par.services._next_version", lambda year, unit_type: 1)
+    monkeypatch.setattr("cchc.par.services.criteria._next_version", lambda year, unit_type: 1)
     # and passed its own validation before that version was committed
     monkeypatch.setattr(CriteriaSet, "full_clean", lambda self, **kwargs: None)
     before = counts()

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cchc.org.models import UnitType
-from cchc.par.excel import COLUMNS, MAIN_SHEET, export_xlsx
-from cchc.par.importing import parse_yaml
+from cchc.par.io.excel import COLUMNS, MAIN_SHEET, export_xlsx
+from cchc.par.io.importing import parse_yaml
 from cchc.par.models import CriteriaSet, SetStatus
-from cchc.par.services import criteria_set_freeze, criteria_set_import
+from cchc.par.services.criteria import criteria_set_freeze, criteria_set_import
 from cchc.par.tests.helpers import counts, draft_set, row_of, save, workbook
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ import pytest
 import yaml
 
 from cchc.org.models import UnitType
-from cchc.par.convert import to_engine, yaml_document
 from cchc.par.demo import CRITERIA_2023_PATH
 from cchc.par.engine import DRAFT_CRITERIA_PATH, load_criteria_yaml
-from cchc.par.importing import dump_yaml, parse_yaml
-from cchc.par.services import criteria_set_import
+from cchc.par.io.convert import to_engine, yaml_document
+from cchc.par.io.importing import dump_yaml, parse_yaml
+from cchc.par.services.criteria import criteria_set_import
 from cchc.par.tests.helpers import draft_set, node_rows, totals
 
 SEED_003 = {

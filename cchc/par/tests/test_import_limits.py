@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.org.models import UnitType
-from cchc.par.excel import COLUMNS, MAIN_SHEET, export_xlsx
+from cchc.par.io.excel import COLUMNS, MAIN_SHEET, export_xlsx
 from cchc.par.tests.helpers import counts, draft_set, row_of, save, workbook
 
 pytestmark = pytest.mark.django_db

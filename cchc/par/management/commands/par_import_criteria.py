@@ -3,11 +3,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.par import excel
-from cchc.par.importing import parse_yaml
+from cchc.par.io import excel
+from cchc.par.io.importing import parse_yaml
 from cchc.par.models import SCORED_UNIT_TYPES
-from cchc.par.selectors import department_evaluators
-from cchc.par.services import criteria_set_freeze, criteria_set_import
+from cchc.par.selectors.criteria import department_evaluators
+from cchc.par.services.criteria import criteria_set_freeze, criteria_set_import
 
 
 class Command(BaseCommand):

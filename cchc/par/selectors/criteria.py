@@ -20,8 +20,8 @@ from cchc.access import Action
 from cchc.core.models import AuditEntry
 from cchc.org.models import Unit, UnitType
 from cchc.par import engine
-from cchc.par.convert import to_engine_dict
 from cchc.par.describe import describe_rule
+from cchc.par.io.convert import to_engine_dict
 from cchc.par.models import CriteriaNode, CriteriaSet
 
 _DENIED = "Bạn không có quyền thực hiện thao tác này."

@@ -15,8 +15,8 @@ import yaml
 
 from cchc.org.models import UnitType
 from cchc.par import engine
-from cchc.par.convert import SetData, set_data_from_engine
 from cchc.par.engine.loader import compose_yaml, read_yaml, yaml_error_message
+from cchc.par.io.convert import SetData, set_data_from_engine
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 

@@ -1,12 +1,12 @@
 """Criteria sets (bộ tiêu chí) of the PAR Index, stored per year and unit type.
 
 The rows are the editable, versioned form of a criteria set; every score is computed
-by the pure engine in ``cchc.par.engine`` after ``cchc.par.convert.to_engine`` turns the
+by the pure engine in ``cchc.par.engine`` after ``cchc.par.io.convert.to_engine`` turns the
 rows into an engine ``CriteriaSet``. Nothing here computes points.
 
 A set is a draft while Sở Nội vụ prepares it and frozen once an evaluation year uses
 it; a frozen set never changes again: revising it makes version + 1 as a new draft.
-Changes go through ``cchc.par.services`` only, each with an audit entry.
+Changes go through ``cchc.par.services.criteria`` only, each with an audit entry.
 """
 
 from __future__ import annotations

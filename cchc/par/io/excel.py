@@ -42,11 +42,11 @@ from cchc.lib.workbooks import (
     to_bytes,
 )
 from cchc.par import engine
-from cchc.par.convert import set_data_from_engine
 from cchc.par.describe import describe_rule
 from cchc.par.engine.loader import read_yaml
 from cchc.par.engine.num import InputError, to_decimal
-from cchc.par.importing import MAX_UPLOAD_BYTES, ImportResult, engine_problem
+from cchc.par.io.convert import set_data_from_engine
+from cchc.par.io.importing import MAX_UPLOAD_BYTES, ImportResult, engine_problem
 from cchc.par.models import CriteriaNode, CriteriaSet, Method
 
 MAIN_SHEET = "Bộ tiêu chí"

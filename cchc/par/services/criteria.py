@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_record
 from cchc.par import engine
-from cchc.par.convert import SetData, set_data_from_engine, to_engine_dict
+from cchc.par.io.convert import SetData, set_data_from_engine, to_engine_dict
 from cchc.par.models import CriteriaNode, CriteriaSet, SetStatus
 
 _SET_FIELDS = (

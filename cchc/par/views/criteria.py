@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from cchc.lib import downloads
 from cchc.lib.downloads import file_response
-from cchc.par import excel, selectors
-from cchc.par.convert import SetData, yaml_document
 from cchc.par.forms import CriteriaCloneForm, CriteriaImportForm
-from cchc.par.importing import dump_yaml, parse_yaml
+from cchc.par.io import excel
+from cchc.par.io.convert import SetData, yaml_document
+from cchc.par.io.importing import dump_yaml, parse_yaml
 from cchc.par.models import CriteriaSet, SetStatus
-from cchc.par.services import (
+from cchc.par.selectors import criteria as selectors
+from cchc.par.services.criteria import (
     criteria_set_clone,
     criteria_set_freeze,
     criteria_set_import,

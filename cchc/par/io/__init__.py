@@ -1,0 +1,1 @@
+"""Criteria sets in and out: Excel, YAML, and the ORM <-> engine conversion."""

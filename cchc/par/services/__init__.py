@@ -1,0 +1,1 @@
+"""PAR state changes (HackSoft services): one module per part of the year."""

@@ -1,0 +1,1 @@
+"""PAR back-office views: one module per part of the year."""
