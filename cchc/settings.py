@@ -217,6 +217,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # its rows would hold raw addresses
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_CLIENT_IP_CALLABLE = "cchc.lib.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "cchc.accounts.views.locked_out"
 AXES_COOLOFF_MESSAGE = (

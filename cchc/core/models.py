@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from cchc.core.page_permissions import SiteFramePermissionTester
+from cchc.lib.richtext import RichTextField
 
 
 class AuditEntry(models.Model):

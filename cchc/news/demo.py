@@ -20,9 +20,9 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from cchc.lib.text import slug_for
 from cchc.news.models import ArticlePage, SectionPage, Topic, TopicPage
 from cchc.news.services import article_create, section_ensure
-from cchc.news.text import slug_for
 from cchc.org.models import Unit
 
 # Colours per topic for the generated illustrations (no files are downloaded).

@@ -21,10 +21,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Collection, Orderable, Page, Workflow
 from wagtail.search import index
 
+from cchc.lib.richtext import RichTextField
+from cchc.lib.text import clean_stored_html, search_text_for, search_words_for, slug_for
 from cchc.news.media import ArticlePageForm as MediaCheckedArticleForm
-from cchc.news.richtext import RichTextField
 from cchc.news.slugs import SlugFromTitleMixin, free_slug
-from cchc.news.text import clean_stored_html, search_text_for, search_words_for, slug_for
 from cchc.org.models import Unit, UnitType
 
 PROVINCE_UNIT_SLUG = "tinh-an-giang"
@@ -206,9 +206,9 @@ class ArticlePage(Page):
     topic = models.CharField(
         "chủ đề", max_length=40, choices=Topic.choices, blank=True, editable=False, db_index=True
     )
-    # Accent-folded title, summary and body (cchc.news.text.fold).
+    # Accent-folded title, summary and body (cchc.lib.text.fold).
     search_text = models.TextField(blank=True, editable=False)
-    # The same words with their accents (cchc.news.text.accented): what the
+    # The same words with their accents (cchc.lib.text.accented): what the
     # reader typed with accents ranks first.
     search_words = models.TextField(blank=True, editable=False)
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from cchc.lib.collation import vi_key
+from cchc.lib.text import accented_terms, query_terms
 from cchc.news.models import ArticlePage, SectionPage
-from cchc.news.text import accented_terms, query_terms
 from cchc.org.models import Unit
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from wagtail.models import Page
 
-from cchc.news.text import slug_for
+from cchc.lib.text import slug_for
 
 SLUG_HELP = (
     "Phần cuối của địa chỉ trang. Để trống: tạo từ tiêu đề, bỏ dấu "

@@ -40,6 +40,7 @@ def test_the_widget_can_be_framed_by_any_site_and_nothing_else_can(cast, client)
     widget = client.get("/cchc/nhung/")
     assert widget.status_code == 200
     assert policy(widget)["frame-ancestors"] == {"*"}
+    assert "'unsafe-inline'" not in policy(widget)["script-src"]
     assert "X-Frame-Options" not in widget.headers
     page = client.get("/cchc/")
     assert page.headers["X-Frame-Options"] == "SAMEORIGIN"

@@ -70,3 +70,21 @@ def test_the_home_page_shows_the_newest_cchc_articles(cast, client):
     body = client.get("/").content.decode()
     assert "Xã An Phú rút ngắn thời gian giải quyết hồ sơ" in body
     assert "Xã An Phú, " in body
+
+
+def test_the_home_intro_is_sanitised_like_article_bodies(cast, client):
+    from cchc.core.models import HomePage
+
+    # Stored past the form (an old database, a script): it must still neither
+    # run a script nor break the page.
+    HomePage.objects.update(
+        intro=(
+            "<p>Giới thiệu<script>alert(1)</script></p>"
+            '<p><a linktype="page" id="1&quot; onmouseover=&quot;x">liên kết hỏng</a></p>'
+        )
+    )
+    response = client.get("/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Giới thiệu" in body and "liên kết hỏng" in body
+    assert "<script>alert" not in body and "onmouseover" not in body

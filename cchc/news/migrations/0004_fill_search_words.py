@@ -7,7 +7,7 @@ dropped by reversing 0003).
 
 from django.db import migrations
 
-from cchc.news.text import search_words_for
+from cchc.lib.text import search_words_for
 
 
 def fill(apps, schema_editor):

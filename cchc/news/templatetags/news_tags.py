@@ -1,6 +1,6 @@
 from django import template
 
-from cchc.news.richtext import render_rich_text
+from cchc.lib.richtext import render_rich_text
 
 register = template.Library()
 
@@ -8,7 +8,7 @@ register = template.Library()
 @register.filter
 def news_richtext(value) -> str:
     """Wagtail's |richtext, then an allow-list sanitiser over the final HTML;
-    broken stored references show as text (cchc/news/richtext.py)."""
+    broken stored references show as text (cchc/lib/richtext.py)."""
     return render_rich_text(value)
 
 

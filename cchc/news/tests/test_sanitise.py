@@ -3,7 +3,7 @@
 import pytest
 from wagtail.rich_text.rewriters import FIND_EMBED_TAG, extract_attrs
 
-from cchc.news.text import clean_rendered_html, clean_stored_html
+from cchc.lib.text import clean_rendered_html, clean_stored_html
 
 HOSTILE = (
     '<p onclick="steal()">Xin chào<script>alert(1)</script></p>'

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cchc.lib.text import fold, query_terms
 from cchc.news.models import ArticlePage, SectionPage, Topic
 from cchc.news.selectors import live_articles, search
-from cchc.news.text import fold, query_terms
 
 
 def test_fold_removes_vietnamese_diacritics_and_case():

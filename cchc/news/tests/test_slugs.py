@@ -7,11 +7,11 @@ import io
 import pytest
 from wagtail.models import WorkflowState
 
+from cchc.lib.text import SLUG_MAX_LENGTH, slug_for
 from cchc.news import demo
 from cchc.news.demo import ARTICLES
 from cchc.news.models import ArticlePage
 from cchc.news.services import article_create
-from cchc.news.text import SLUG_MAX_LENGTH, slug_for
 
 from .conftest import add_url, article_form, topic_of
 

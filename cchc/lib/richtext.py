@@ -28,7 +28,7 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
-from cchc.news.text import (
+from cchc.lib.text import (
     EMBED_TYPES,
     LINK_TYPES,
     clean_rendered_html,
