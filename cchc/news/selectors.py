@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from cchc.lib.collation import vi_key
+from cchc.lib.dates import day_range, year_range
 from cchc.lib.text import accented_terms, query_terms
 from cchc.news.models import ArticlePage, SectionPage
 from cchc.org.models import Unit
@@ -44,8 +45,7 @@ def published_articles(
     if unit_ids is not None:
         articles = articles.filter(unit_id__in=unit_ids)
     if year is not None:
-        start = datetime.datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
-        end = datetime.datetime(year + 1, 1, 1, tzinfo=timezone.get_current_timezone())
+        start, end = year_range(year)
         articles = articles.filter(first_published_at__gte=start, first_published_at__lt=end)
     return articles
 
@@ -100,14 +100,10 @@ def filter_articles(
         articles = articles.filter(unit__unit_type=unit_type)
     if topic:
         articles = articles.filter(topic=topic)
-    tz = timezone.get_current_timezone()
-    if date_from:
-        start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+    start, end = day_range(date_from, date_to)
+    if start:
         articles = articles.filter(first_published_at__gte=start)
-    if date_to:
-        end = datetime.datetime.combine(
-            date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-        )
+    if end:
         articles = articles.filter(first_published_at__lt=end)
     if query:
         articles = search(articles, query)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -169,29 +170,34 @@ class Unit(index.Indexed, models.Model):
         return self.is_active_on(timezone.localdate())
 
     def lineage_ids(self) -> list[int]:
-        """This unit and every predecessor, transitively.
-
-        Scores, news and statistics stay attached to the unit they belonged to;
-        a successor reads its history through this list.
-        """
-        found = [self.pk]
-        frontier = [self.pk]
-        while frontier:
-            frontier = [
-                pk
-                for pk in UnitSuccession.objects.filter(successor_id__in=frontier).values_list(
-                    "predecessor_id", flat=True
-                )
-                if pk not in found
-            ]
-            found.extend(frontier)
-        return found
+        """This unit and every predecessor, transitively (see unit_lineages)."""
+        return unit_lineages([self.pk])[self.pk]
 
     def predecessors(self) -> models.QuerySet[Unit]:
         return Unit.objects.filter(successions_as_predecessor__successor=self)
 
     def successors(self) -> models.QuerySet[Unit]:
         return Unit.objects.filter(successions_as_successor__predecessor=self)
+
+
+def unit_lineages(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Unit id -> itself and every predecessor, transitively, from one query.
+
+    Scores, news and statistics stay attached to the unit they belonged to;
+    a successor reads its history through this list.
+    """
+    parents: dict[int, list[int]] = {}
+    for pred, succ in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
+        parents.setdefault(succ, []).append(pred)
+    lineages = {}
+    for unit_id in unit_ids:
+        found, frontier = [unit_id], [unit_id]
+        while frontier:
+            level = (p for u in frontier for p in parents.get(u, []) if p not in found)
+            frontier = list(dict.fromkeys(level))
+            found.extend(frontier)
+        lineages[unit_id] = found
+    return lineages
 
 
 class SuccessionKind(models.TextChoices):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,10 +18,12 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cchc.lib.collation import vi_key, vi_sorted
+from cchc.lib.dates import day_range
 from cchc.lib.links import page_path
+from cchc.lib.ranking import competition_ranks
 from cchc.news import selectors as news_selectors
 from cchc.news.models import ArticlePage, SectionPage
-from cchc.org.models import Unit, UnitSuccession, UnitType
+from cchc.org.models import Unit, UnitType, unit_lineages
 from cchc.stats.models import DailyCount, DailyDimension, Device, Dimension, Level, VisitorDay
 
 PRESENCE_WINDOW = datetime.timedelta(minutes=5)
@@ -125,7 +128,7 @@ def counter_for_page(page) -> Counter:
 
 def articles_per_unit(start: datetime.date, end: datetime.date) -> dict[int, int]:
     """Live CCHC articles first published in [start, end], counted per unit."""
-    lo, hi = _day_bounds(start, end)
+    lo, hi = day_range(start, end)
     return dict(
         news_selectors.live_articles()
         .filter(first_published_at__gte=lo, first_published_at__lt=hi)
@@ -134,13 +137,6 @@ def articles_per_unit(start: datetime.date, end: datetime.date) -> dict[int, int
         .annotate(n=Count("pk"))
         .values_list("unit_id", "n")
     )
-
-
-def _day_bounds(start: datetime.date, end: datetime.date):
-    tz = timezone.get_current_timezone()
-    lo = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    hi = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return lo, hi
 
 
 # The dashboard ------------------------------------------------------------
@@ -277,7 +273,7 @@ def units_ranking(start: datetime.date, end: datetime.date) -> list[Ranking]:
     A unit's figures include its predecessors' (merged units keep their history).
     """
     units = vi_sorted(Unit.objects.active().exclude(unit_type=UnitType.PROVINCE))
-    lineage = _lineages([u.pk for u in units])
+    lineage = unit_lineages([u.pk for u in units])
     readership = {
         r["unit_id"]: (r["views"], r["visitors"])
         for r in DailyCount.objects.filter(
@@ -305,28 +301,8 @@ def units_ranking(start: datetime.date, end: datetime.date) -> list[Ranking]:
 
 
 def _rank(rows: list[Ranking], value: str, into: str) -> None:
-    """Competition ranking (1, 2, 2, 4): equal figures share a rank."""
-    ordered = sorted(rows, key=lambda r: -getattr(r, value))
-    previous, rank = None, 0
-    for position, row in enumerate(ordered, start=1):
-        if getattr(row, value) != previous:
-            rank, previous = position, getattr(row, value)
+    for rank, row in competition_ranks(rows, key=attrgetter(value)):
         setattr(row, into, rank)
-
-
-def _lineages(unit_ids: list[int]) -> dict[int, list[int]]:
-    """unit id -> itself and all predecessors, from one query."""
-    parents: dict[int, list[int]] = {}
-    for pred, succ in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
-        parents.setdefault(succ, []).append(pred)
-    result = {}
-    for unit_id in unit_ids:
-        found, frontier = [unit_id], [unit_id]
-        while frontier:
-            frontier = [p for u in frontier for p in parents.get(u, []) if p not in found]
-            found.extend(frontier)
-        result[unit_id] = found
-    return result
 
 
 # Evidence for criterion 1.4 ---------------------------------------------------

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cchc.lib.ranking import competition_ranks
+
 from .model import CriteriaSet, UnitInput
 from .num import HUNDRED, ZERO, InputError, mean, quantize
 from .rules import apply_override, compute_points, rule_bounds
@@ -315,21 +317,15 @@ def rank_units(
     a rank and are listed by unit id, so the order never depends on the input order.
     """
     groups = ranking_groups or {}
-    ordered = sorted(
-        results, key=lambda r: (groups.get(r.unit_type, r.unit_type), -r.total, r.unit_id)
-    )
+    members: dict[str, list[UnitResult]] = {}
+    for result in results:
+        members.setdefault(groups.get(result.unit_type, result.unit_type), []).append(result)
     ranked: list[Ranked] = []
-    previous: Ranked | None = None
-    position = 0
-    for result in ordered:
-        group = groups.get(result.unit_type, result.unit_type)
-        position = position + 1 if previous is not None and previous.group == group else 1
-        if previous is not None and previous.group == group and previous.total == result.total:
-            rank = previous.rank
-        else:
-            rank = position
-        previous = Ranked(result.unit_id, group, rank, result.total)
-        ranked.append(previous)
+    for group in sorted(members):
+        for rank, result in competition_ranks(
+            members[group], key=lambda r: r.total, tie_break=lambda r: r.unit_id
+        ):
+            ranked.append(Ranked(result.unit_id, group, rank, result.total))
     return ranked
 
 
