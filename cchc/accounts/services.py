@@ -76,10 +76,10 @@ def user_record_change(*, actor, user, before: dict[str, Any], password_hash: st
     if changes.get("is_active") == [True, False]:
         action, what = "user.deactivate", "Khóa tài khoản"
     elif password_set and not changes:
-        action, what = "user.password_set", "Đặt mật khẩu mới cho tài khoản"
+        action, what = "user.set_password", "Đặt mật khẩu mới cho tài khoản"
     else:
         action, what = "user.update", "Sửa tài khoản"
-    extra = " (đặt mật khẩu mới)" if password_set and action != "user.password_set" else ""
+    extra = " (đặt mật khẩu mới)" if password_set and action != "user.set_password" else ""
     audit_record(
         actor=actor,
         action=action,

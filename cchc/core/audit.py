@@ -1,4 +1,4 @@
-"""The one way to write an audit entry."""
+"""The one way to write an audit entry, and the one list of what may be logged."""
 
 from __future__ import annotations
 
@@ -9,15 +9,52 @@ from django.db import models
 from cchc.core.models import AuditEntry
 
 
+class AuditAction(models.TextChoices):
+    """Every action the audit log records: ``<object>.<verb>``, with its Vietnamese label.
+
+    An app that logs a new kind of change declares it here first;
+    `audit_record` refuses anything else. Renaming one needs a data
+    migration of the stored entries (see core/migrations/0005_audit_action_names.py).
+    """
+
+    UNIT_CREATE = "unit.create", "Thêm đơn vị"
+    UNIT_UPDATE = "unit.update", "Sửa thông tin đơn vị"
+    UNIT_RENAME = "unit.rename", "Đổi tên đơn vị"
+    UNIT_MERGE = "unit.merge", "Sáp nhập đơn vị"
+    UNIT_SPLIT = "unit.split", "Chia tách đơn vị"
+    UNIT_RETIRE = "unit.retire", "Ngừng hoạt động đơn vị"
+    ROLE_ASSIGN = "role.assign", "Giao vai trò"
+    ROLE_REVOKE = "role.revoke", "Thu hồi vai trò"
+    USER_CREATE = "user.create", "Tạo tài khoản"
+    USER_UPDATE = "user.update", "Sửa tài khoản"
+    USER_SET_PASSWORD = "user.set_password", "Đặt mật khẩu mới"
+    USER_ACTIVATE = "user.activate", "Mở khóa tài khoản"
+    USER_DEACTIVATE = "user.deactivate", "Khóa tài khoản"
+    USER_DELETE = "user.delete", "Xóa tài khoản"
+    GROUP_CREATE = "group.create", "Tạo nhóm quyền"
+    GROUP_UPDATE = "group.update", "Sửa nhóm quyền"
+    GROUP_DELETE = "group.delete", "Xóa nhóm quyền"
+    NEWS_SECTION_CREATE = "news_section.create", "Tạo chuyên mục Cải cách hành chính"
+    CRITERIA_SET_IMPORT = "criteria_set.import", "Nhập bộ tiêu chí"
+    CRITERIA_SET_REPLACE = "criteria_set.replace", "Thay nội dung bộ tiêu chí"
+    CRITERIA_SET_CLONE = "criteria_set.clone", "Sao chép bộ tiêu chí"
+    CRITERIA_SET_FREEZE = "criteria_set.freeze", "Khóa bộ tiêu chí"
+    CRITERIA_SET_REVISE = "criteria_set.revise", "Tạo phiên bản mới của bộ tiêu chí"
+
+
 def audit_record(
     *,
     actor,
-    action: str,
+    action: AuditAction | str,
     obj: models.Model,
     summary: str,
     unit=None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    if action not in AuditAction.values:
+        raise ValueError(
+            f"Undeclared audit action {action!r}: add it to cchc.core.audit.AuditAction"
+        )
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

@@ -5,6 +5,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from cchc.core import hooks
 from cchc.core.page_permissions import SiteFramePermissionTester
 from cchc.lib.richtext import RichTextField
 
@@ -44,6 +45,12 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.summary}"
 
+    @property
+    def action_label(self) -> str:
+        from cchc.core.audit import AuditAction  # audit.py builds on this model
+
+        return AuditAction(self.action).label if self.action in AuditAction.values else self.action
+
 
 class HomePage(Page):
     """The provincial portal's home page (root of the public site)."""
@@ -70,10 +77,6 @@ class HomePage(Page):
         return SiteFramePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from cchc.org.models import Unit, UnitType
-
         context = super().get_context(request, *args, **kwargs)
-        active = Unit.objects.active()
-        context["department_count"] = active.filter(unit_type=UnitType.DEPARTMENT).count()
-        context["commune_count"] = active.filter(unit_type=UnitType.COMMUNE).count()
+        hooks.run(hooks.HOME_PAGE_CONTEXT, request=request, context=context)
         return context

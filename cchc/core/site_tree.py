@@ -1,14 +1,12 @@
-"""The public page tree: / (home) with /don-vi/ for the units' pages."""
+"""The public page tree: / (home); apps add their pages under it (hooks.SITE_TREE)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from cchc.core import hooks
 from cchc.core.models import HomePage
-from cchc.org.models import UnitIndexPage
-
-SITE_TREE_HOOKS: list = []  # callables(home) that add sections under the home page
 
 # Only what the portal offers today; the PAR Index results and satisfaction
 # surveys are announced here once they are published on it.
@@ -47,8 +45,5 @@ def ensure_site_tree() -> HomePage:
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()
-    if not UnitIndexPage.objects.exists():
-        home.add_child(instance=UnitIndexPage(title="Đơn vị", slug="don-vi"))
-    for hook in SITE_TREE_HOOKS:
-        hook(home)
+    hooks.run(hooks.SITE_TREE, home=home)  # the unit index, the sections
     return home

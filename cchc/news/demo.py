@@ -1,4 +1,4 @@
-"""Demo articles for the CCHC section (registered in cchc.core.demo.DEMO_LOADERS).
+"""Demo articles for the CCHC section (load_demo, through hooks.DEMO_LOAD).
 
 Idempotent: an article is identified by its slug within its topic, an image
 by its title, so running load_demo twice adds nothing.

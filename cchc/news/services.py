@@ -144,7 +144,7 @@ def section_ensure(*, unit: Unit, actor=None) -> SectionPage | None:
     if created:
         audit_record(
             actor=actor,
-            action="news.section_create",
+            action="news_section.create",
             obj=section,
             unit=unit,
             summary=f"Tạo chuyên mục Cải cách hành chính cho {unit.name}",
@@ -257,21 +257,11 @@ def sections_ensure_all(*, actor=None) -> int:
     return SectionPage.objects.count() - before
 
 
-# Hook adapters (registered in apps.py) ---------------------------------------
-
-
-def on_unit_created(unit: Unit) -> None:
-    section_ensure(unit=unit)
-
-
-def on_site_tree(home) -> None:
+def sections_ensure_missing() -> None:
+    """A section for every active unit lacking one (hooks.SITE_TREE)."""
     for unit in Unit.objects.active():
         if not SectionPage.objects.filter(unit=unit).exists():
             section_ensure(unit=unit)
-
-
-def on_role_changed(user) -> None:
-    newsroom_sync_user(user)
 
 
 # Articles written in code (demo data, imports) -----------------------------

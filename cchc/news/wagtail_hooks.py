@@ -6,7 +6,8 @@ from wagtail.admin.menu import MenuItem
 
 from cchc import access
 from cchc.access import Action
-from cchc.news import media_hooks, page_access, review_hooks, views  # noqa: F401 (they register)
+from cchc.core import hooks as cchc_hooks
+from cchc.news import demo, media_hooks, page_access, review_hooks, services, views  # noqa: F401 (they register)
 from cchc.news.models import ArticlePage, SectionPage, TopicPage
 
 STRUCTURE_MESSAGE = (
@@ -67,3 +68,33 @@ def follow_topic(request, page):
             topic=article.topic, unit_id=article.unit_id
         )
     return None
+
+
+# Our own extension points (declared in cchc.core.hooks) ---------------------
+
+
+@hooks.register(cchc_hooks.UNIT_CREATED)
+def give_unit_its_section(*, unit):
+    # The section, its five topics, the newsroom's two groups, their approval
+    # workflow and their page, collection and model permissions.
+    services.section_ensure(unit=unit)
+
+
+@hooks.register(cchc_hooks.SITE_TREE, order=10)
+def add_missing_sections(*, home):
+    services.sections_ensure_missing()
+
+
+@hooks.register(cchc_hooks.ROLE_CHANGED)
+def sync_newsroom_groups(*, user):
+    services.newsroom_sync_user(user)
+
+
+@hooks.register(cchc_hooks.DEMO_LOAD, order=10)
+def load_demo_articles(*, stdout, password):
+    demo.load(stdout)
+
+
+@hooks.register(cchc_hooks.NAV_ITEMS)
+def news_nav_item():
+    return ("Cải cách hành chính", "/cchc/")

@@ -1,10 +1,12 @@
-"""The demo accounts: one per role, in the real units (used by `load_demo` and the tests)."""
+"""The demo province: the units and one account per role in them (used by
+`load_demo`, through hooks.DEMO_LOAD, and by the tests)."""
 
 from __future__ import annotations
 
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
 
 from cchc.org.models import Role, RoleAssignment, Unit
@@ -51,3 +53,12 @@ def demo_accounts_load(*, accounts=DEMO_ACCOUNTS, password: str | None = None) -
             role_assign(actor=None, user=user, role=role, unit=unit)
         rows.append((user, secret, role.label if role else "", unit.name if unit else "Toàn tỉnh"))
     return rows
+
+
+def demo_load(*, stdout, password: str | None) -> list[tuple[str, str, str, str]]:
+    """The units, then the demo accounts; returns their sign-ins for load_demo to print."""
+    call_command("load_units", stdout=stdout)
+    return [
+        (user.username, secret, role, unit)
+        for user, secret, role, unit in demo_accounts_load(password=password)
+    ]

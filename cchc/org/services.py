@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.models import Page
 
+from cchc.core import hooks
 from cchc.core.audit import audit_record
 from cchc.org.models import (
     Role,
@@ -20,8 +21,11 @@ from cchc.org.models import (
     UnitSuccession,
 )
 
-UNIT_CREATED_HOOKS: list = []  # callables(unit) run after a unit and its page exist
-ROLE_CHANGED_HOOKS: list = []  # callables(user) run after a user's roles change
+
+def unit_index_ensure(*, home: Page) -> None:
+    """The public list of units, /don-vi/, under the home page (hooks.SITE_TREE)."""
+    if not UnitIndexPage.objects.exists():
+        home.add_child(instance=UnitIndexPage(title="Đơn vị", slug="don-vi"))
 
 
 def _ensure_page(unit: Unit) -> UnitPage | None:
@@ -39,8 +43,7 @@ def unit_create(*, actor, unit: Unit) -> Unit:
     unit.full_clean()
     unit.save()
     _ensure_page(unit)
-    for hook in UNIT_CREATED_HOOKS:
-        hook(unit)
+    hooks.run(hooks.UNIT_CREATED, unit=unit)  # its section, newsroom, workflow (news)
     audit_record(
         actor=actor, action="unit.create", obj=unit, unit=unit, summary=f"Thêm đơn vị {unit.name}"
     )
@@ -168,8 +171,7 @@ def role_assign(*, actor, user, role: Role, unit: Unit | None = None) -> RoleAss
         unit=unit,
         summary=f"Giao vai trò {assignment.get_role_display()}{where} cho {user.get_username()}",
     )
-    for hook in ROLE_CHANGED_HOOKS:
-        hook(user)
+    hooks.run(hooks.ROLE_CHANGED, user=user)
     return assignment
 
 
@@ -184,5 +186,4 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     )
     user = assignment.user
     assignment.delete()
-    for hook in ROLE_CHANGED_HOOKS:
-        hook(user)
+    hooks.run(hooks.ROLE_CHANGED, user=user)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from cchc import access
 from cchc.access import Action
 from cchc.accounts.worklist import offered_actions
+from cchc.core.audit import AuditAction
 from cchc.core.models import AuditEntry
 from cchc.org.models import Role, RoleAssignment
 
@@ -37,5 +38,14 @@ def unit_workspace(request, slug):
 def audit_log(request):
     access.require(request.user, Action.VIEW_AUDIT)
     entries = AuditEntry.objects.select_related("actor", "unit")
+    action = request.GET.get("thao-tac", "")
+    if action in AuditAction.values:
+        entries = entries.filter(action=action)
+    else:
+        action = ""
     page = Paginator(entries, 50).get_page(request.GET.get("p"))
-    return render(request, "org/audit_log.html", {"page_obj": page})
+    return render(
+        request,
+        "org/audit_log.html",
+        {"page_obj": page, "actions": AuditAction.choices, "action": action},
+    )

@@ -18,10 +18,18 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cchc import access
 from cchc.accounts.views import landing
+from cchc.core import hooks as cchc_hooks
 from cchc.news.review import awaiting_review
 from cchc.org.admin_views import unit_merge_view, unit_retire_view
+from cchc.org.demo import demo_load
 from cchc.org.models import RoleAssignment, Unit, UnitType
-from cchc.org.services import role_assign, role_revoke, unit_create, unit_update
+from cchc.org.services import (
+    role_assign,
+    role_revoke,
+    unit_create,
+    unit_index_ensure,
+    unit_update,
+)
 from cchc.org.views import audit_log, unit_workspace
 
 
@@ -213,3 +221,23 @@ class MyWorkPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_my_work_panel(request, panels):
     panels.insert(0, MyWorkPanel(request.user))
+
+
+# Our own extension points (declared in cchc.core.hooks) ---------------------
+
+
+@hooks.register(cchc_hooks.SITE_TREE, order=0)
+def add_unit_index(*, home):
+    unit_index_ensure(home=home)
+
+
+@hooks.register(cchc_hooks.DEMO_LOAD, order=0)
+def load_demo_units_and_accounts(*, stdout, password):
+    return demo_load(stdout=stdout, password=password)
+
+
+@hooks.register(cchc_hooks.HOME_PAGE_CONTEXT)
+def count_units_on_home_page(*, request, context):
+    active = Unit.objects.active()
+    context["department_count"] = active.filter(unit_type=UnitType.DEPARTMENT).count()
+    context["commune_count"] = active.filter(unit_type=UnitType.COMMUNE).count()

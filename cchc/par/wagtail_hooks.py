@@ -2,6 +2,8 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cchc.core import hooks as cchc_hooks
+from cchc.par.demo import load_criteria_sets
 from cchc.par.selectors import criteria as selectors
 from cchc.par.views import criteria as views
 
@@ -34,3 +36,8 @@ def criteria_menu_item():
         icon_name="list-ul",
         order=200,
     )
+
+
+@hooks.register(cchc_hooks.DEMO_LOAD, order=30)
+def load_demo_criteria_sets(*, stdout, password):
+    load_criteria_sets(stdout)

@@ -4,7 +4,9 @@ from wagtail.admin.menu import MenuItem
 
 from cchc import access
 from cchc.access import Action
+from cchc.core import hooks as cchc_hooks
 from cchc.stats import views
+from cchc.stats.demo import demo_load
 
 
 @hooks.register("register_admin_urls")
@@ -32,3 +34,8 @@ def stats_menu_item():
     return StatsMenuItem(
         "Thống kê truy cập", reverse("cchc_stats_home"), icon_name="view", order=210
     )
+
+
+@hooks.register(cchc_hooks.DEMO_LOAD, order=20)
+def load_demo_visits(*, stdout, password):
+    demo_load(stdout)  # after the demo articles, which it counts visits on

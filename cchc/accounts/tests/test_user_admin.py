@@ -282,7 +282,7 @@ def test_a_password_set_through_the_reset_link_is_logged(cast, client):
     set_password = client.get(url)["Location"]
     response = client.post(set_password, {"new_password1": PASSWORD, "new_password2": PASSWORD})
     assert response.status_code == 302
-    entry = AuditEntry.objects.get(action="user.password_set")
+    entry = AuditEntry.objects.get(action="user.set_password")
     assert entry.object_id == str(cast.editor_a.pk)
     assert entry.data["password_set"] is True
 

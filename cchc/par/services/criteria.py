@@ -174,7 +174,7 @@ def criteria_set_import(
         _apply_fields(criteria_set, data)
         criteria_set.full_clean(exclude=["revised_from", "cloned_from", "created_by"])
         criteria_set.save()
-        action, verb = "par.criteria_set.replace", "Thay nội dung"
+        action, verb = "criteria_set.replace", "Thay nội dung"
     else:
         criteria_set = CriteriaSet(
             year=year,
@@ -186,7 +186,7 @@ def criteria_set_import(
         _apply_fields(criteria_set, data)
         criteria_set.full_clean(exclude=["revised_from", "cloned_from", "created_by"])
         criteria_set.save()
-        action, verb = "par.criteria_set.import", "Nhập"
+        action, verb = "criteria_set.import", "Nhập"
     count = _save_nodes(criteria_set, data)
     audit_record(
         actor=actor,
@@ -222,7 +222,7 @@ def criteria_set_clone(
     count = _save_nodes(criteria_set, data)
     audit_record(
         actor=actor,
-        action="par.criteria_set.clone",
+        action="criteria_set.clone",
         obj=criteria_set,
         summary=f"Sao chép bộ tiêu chí {_label(source)} sang năm {year}",
         data=_summary_data(criteria_set, source=source.pk, nodes=count),
@@ -248,7 +248,7 @@ def criteria_set_freeze(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
     criteria_set.status, criteria_set.frozen_at = SetStatus.FROZEN, now
     audit_record(
         actor=actor,
-        action="par.criteria_set.freeze",
+        action="criteria_set.freeze",
         obj=criteria_set,
         summary=f"Khóa bộ tiêu chí {_label(criteria_set)}",
         data=_summary_data(criteria_set),
@@ -279,7 +279,7 @@ def criteria_set_revise(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
     count = _save_nodes(revision, data)
     audit_record(
         actor=actor,
-        action="par.criteria_set.revise",
+        action="criteria_set.revise",
         obj=revision,
         summary=f"Tạo phiên bản {revision.version} (dự thảo) của bộ tiêu chí "
         f"{revision.get_unit_type_display().lower()} năm {revision.year}",

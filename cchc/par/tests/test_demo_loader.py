@@ -1,17 +1,19 @@
 import io
 
 import pytest
+from wagtail import hooks
 
-from cchc.core.demo import DEMO_LOADERS
+from cchc.core import hooks as cchc_hooks
 from cchc.par.demo import load_criteria_sets
 from cchc.par.models import CriteriaSet, SetStatus
 from cchc.par.tests.helpers import counts
+from cchc.par.wagtail_hooks import load_demo_criteria_sets
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_loader_is_registered_for_load_demo():
-    assert load_criteria_sets in DEMO_LOADERS
+    assert load_demo_criteria_sets in hooks.get_hooks(cchc_hooks.DEMO_LOAD)
 
 
 def test_it_loads_the_2026_drafts_and_2023_frozen_once():

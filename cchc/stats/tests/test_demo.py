@@ -4,10 +4,12 @@ import io
 
 import pytest
 from django.db.models import Sum
+from wagtail import hooks
 
-from cchc.core.demo import DEMO_LOADERS
+from cchc.core import hooks as cchc_hooks
 from cchc.stats.demo import DEMO_DAYS, demo_load
 from cchc.stats.models import DailyCount, DailyDimension
+from cchc.stats.wagtail_hooks import load_demo_visits
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ def totals():
 
 
 def test_the_demo_loader_is_registered():
-    assert demo_load in DEMO_LOADERS
+    assert load_demo_visits in hooks.get_hooks(cchc_hooks.DEMO_LOAD)
 
 
 def test_demo_history_covers_every_section_and_is_idempotent(news):

@@ -1,11 +1,7 @@
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cchc.core.demo import DEMO_LOADERS
-from cchc.org.demo import DEMO_ACCOUNTS, demo_accounts_load
-
-__all__ = ["DEMO_ACCOUNTS", "Command"]
+from cchc.core import hooks
 
 
 class Command(BaseCommand):
@@ -18,14 +14,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password=None, **options):
-        call_command("load_units", stdout=self.stdout)
-        rows = [
-            (user.username, secret, role, unit)
-            for user, secret, role, unit in demo_accounts_load(password=password)
-        ]
-        for loader in DEMO_LOADERS:
-            loader(self.stdout)
-        self._print(rows)
+        # Each app's loader, in their declared order (org's units and accounts first).
+        results = hooks.run(hooks.DEMO_LOAD, stdout=self.stdout, password=password)
+        self._print([row for rows in results if rows for row in rows])
 
     def _print(self, rows):
         if not settings.DEMO_PRINT_CREDENTIALS:
