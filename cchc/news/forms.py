@@ -4,11 +4,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
 
+from cchc.lib.forms import DateField
 from cchc.news.attachments import validate_attachment
 from cchc.news.models import Topic
 from cchc.org.models import UnitType
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class AttachmentForm(BaseDocumentForm):
@@ -20,13 +19,6 @@ class AttachmentForm(BaseDocumentForm):
         if isinstance(upload, UploadedFile):
             validate_attachment(upload)
         return upload
-
-
-class DateInput(forms.TextInput):
-    def __init__(self):
-        super().__init__(
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
-        )
 
 
 class ArticleFilterForm(forms.Form):
@@ -43,18 +35,12 @@ class ArticleFilterForm(forms.Form):
     chu_de = forms.ChoiceField(
         label="Chủ đề", required=False, choices=[("", "Tất cả"), *Topic.choices]
     )
-    tu_ngay = forms.DateField(
-        label="Từ ngày", required=False, input_formats=DATE_FORMATS, widget=DateInput()
-    )
-    den_ngay = forms.DateField(
-        label="Đến ngày", required=False, input_formats=DATE_FORMATS, widget=DateInput()
-    )
+    tu_ngay = DateField(label="Từ ngày", required=False)
+    den_ngay = DateField(label="Đến ngày", required=False)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["don_vi"].choices = [("", "Tất cả")] + [(u.slug, u.name) for u in units]
-        for name in ("tu_ngay", "den_ngay"):
-            self.fields[name].error_messages["invalid"] = "Nhập ngày theo dạng dd/mm/yyyy."
 
     def clean(self):
         data = super().clean()

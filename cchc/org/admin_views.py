@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from cchc import access
 from cchc.access import Action
+from cchc.lib.forms import apply_validation_error
 from cchc.org.forms import UnitMergeForm, UnitRetireForm
 from cchc.org.services import unit_merge, unit_retire
 
@@ -15,14 +16,7 @@ def _apply(form, call):
     try:
         return call()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                target = field if field in form.fields else None
-                for error in errors:
-                    form.add_error(target, error)
-        else:
-            for message in exc.messages:
-                form.add_error(None, message)
+        apply_validation_error(form, exc)
         return None
 
 

@@ -3,14 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cchc.lib.collation import vi_order_by
+from cchc.lib.forms import DateField
 from cchc.org.models import CommuneKind, Unit, UnitType
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class UnitMergeForm(forms.Form):
@@ -27,7 +21,7 @@ class UnitMergeForm(forms.Form):
     )
     code = forms.CharField(label="Mã đơn vị", max_length=20)
     slug = forms.SlugField(label="Đường dẫn", max_length=80)
-    effective_date = forms.DateField(label="Ngày hiệu lực", widget=DateInput())
+    effective_date = DateField(label="Ngày hiệu lực")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,9 +50,7 @@ class UnitMergeForm(forms.Form):
 
 class UnitRetireForm(forms.Form):
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
-    effective_date = forms.DateField(
-        label="Ngừng hoạt động từ ngày", widget=DateInput(), initial=timezone.localdate
-    )
+    effective_date = DateField(label="Ngừng hoạt động từ ngày", initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

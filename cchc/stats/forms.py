@@ -3,24 +3,15 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-DATE_FORMATS = ["%d/%m/%Y"]
+from cchc.lib.forms import DateField
+
 MAX_RANGE_DAYS = 366
 DEFAULT_RANGE_DAYS = 30
 
 
 class DateRangeForm(forms.Form):
-    tu_ngay = forms.DateField(
-        label="Từ ngày",
-        input_formats=DATE_FORMATS,
-        required=False,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
-    den_ngay = forms.DateField(
-        label="Đến ngày",
-        input_formats=DATE_FORMATS,
-        required=False,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    tu_ngay = DateField(label="Từ ngày", required=False)
+    den_ngay = DateField(label="Đến ngày", required=False)
 
     def clean(self):
         data = super().clean()
