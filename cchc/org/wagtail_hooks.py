@@ -11,6 +11,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
+    IndexView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
@@ -19,6 +20,8 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from cchc import access
 from cchc.accounts.views import landing
 from cchc.core import hooks as cchc_hooks
+from cchc.lib.collation import vi_order_by
+from cchc.lib.menus import ActionMenuItem
 from cchc.news.review import awaiting_review
 from cchc.org.admin_views import unit_merge_view, unit_retire_view
 from cchc.org.demo import demo_load
@@ -59,8 +62,19 @@ class UnitEditView(EditView):
         )
 
 
+class UnitIndexView(IndexView):
+    def order_queryset(self, queryset):
+        # By name means Vietnamese order (Đ after D, not after Z); the
+        # database collations cannot do that, see cchc/lib/collation.py.
+        if self.ordering in ("name", ["unit_type", "name"]):
+            leading = () if self.ordering == "name" else ("unit_type",)
+            return vi_order_by(queryset, "name", *leading)
+        return super().order_queryset(queryset)
+
+
 class UnitViewSet(SnippetViewSet):
     model = Unit
+    index_view_class = UnitIndexView
     icon = "site"
     menu_label = "Đơn vị"
     url_prefix = "org/unit"
@@ -152,15 +166,6 @@ class OrgGroup(SnippetViewSetGroup):
 register_snippet(OrgGroup)
 
 
-class PermissionedMenuItem(MenuItem):
-    def __init__(self, *args, action, **kwargs):
-        self.action = action
-        super().__init__(*args, **kwargs)
-
-    def is_shown(self, request):
-        return access.can(request.user, self.action)
-
-
 @hooks.register("register_admin_menu_item")
 def landing_menu_item():
     return MenuItem("Việc của tôi", reverse("cchc_landing"), icon_name="user", order=1)
@@ -168,7 +173,7 @@ def landing_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def merge_menu_item():
-    return PermissionedMenuItem(
+    return ActionMenuItem(
         "Sáp nhập đơn vị",
         reverse("cchc_unit_merge"),
         icon_name="resubmit",
@@ -179,7 +184,7 @@ def merge_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def retire_menu_item():
-    return PermissionedMenuItem(
+    return ActionMenuItem(
         "Ngừng hoạt động đơn vị",
         reverse("cchc_unit_retire"),
         icon_name="cross",
@@ -190,7 +195,7 @@ def retire_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def audit_menu_item():
-    return PermissionedMenuItem(
+    return ActionMenuItem(
         "Nhật ký thay đổi",
         reverse("cchc_audit_log"),
         icon_name="history",

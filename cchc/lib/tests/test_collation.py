@@ -104,3 +104,15 @@ def test_the_merge_form_lists_units_in_vietnamese_order(cast, communes, client_a
     body = client_as(cast.admin).get(reverse("cchc_unit_merge")).content.decode()
     positions = [body.index(name) for name in TEST_UNITS]
     assert positions == sorted(positions)
+
+
+@pytest.mark.django_db
+def test_the_back_office_unit_list_is_in_vietnamese_order(cast, communes, client_as):
+    # Paginated by the database: the order must come from the query itself,
+    # across pages.
+    client = client_as(cast.admin)
+    url = reverse("wagtailsnippets_org_unit:list") + "?unit_type=commune&p="
+    body = "".join(client.get(url + str(n)).content.decode() for n in (1, 2, 3))
+    assert all(name in body for name in TEST_UNITS)
+    positions = [body.index(name) for name in TEST_UNITS]
+    assert positions == sorted(positions)
