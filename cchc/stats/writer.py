@@ -2,7 +2,8 @@
 
 With STATS_WRITE_BEHIND_SECONDS > 0 a beacon only appends its (hashed)
 visit to this process's queue; a thread writes the queue every that many
-seconds through the same `visits_write` as the synchronous path, and once
+seconds through the write function it is given (the service hands it the
+same `visits_write` as the synchronous path), and once
 more when the process exits normally (gunicorn's graceful restarts and
 shutdowns). The trade: at most that many seconds of counts are lost if a
 worker is killed outright, in exchange for one transaction per batch instead
@@ -15,6 +16,7 @@ import atexit
 import logging
 import os
 import threading
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -26,9 +28,14 @@ logger = logging.getLogger(__name__)
 MAX_PENDING = 200_000
 
 
+# Writes one batch in one transaction; returns how many were counted.
+WriteBatch = Callable[[Sequence], int]
+
+
 class Writer:
-    def __init__(self, interval: float):
+    def __init__(self, interval: float, write: WriteBatch):
         self.interval = interval
+        self.write = write
         self.pending: list = []
         self.lock = threading.Lock()
         self.wake = threading.Event()
@@ -46,14 +53,12 @@ class Writer:
             self.pending.append(visit)
 
     def flush(self) -> int:
-        from cchc.stats.services import visits_write
-
         with self.lock:
             batch, self.pending = self.pending, []
         if not batch:
             return 0
         try:
-            return visits_write(batch)
+            return self.write(batch)
         except Exception:
             logger.exception("Thống kê: chưa ghi được %d lượt truy cập; sẽ thử lại.", len(batch))
             with self.lock:
@@ -80,11 +85,11 @@ _writer: Writer | None = None
 _lock = threading.Lock()
 
 
-def writer() -> Writer:
-    """This process's writer (a forked process starts its own)."""
+def writer(write: WriteBatch) -> Writer:
+    """This process's writer, writing through ``write`` (a forked process starts its own)."""
     global _writer
     if _writer is None or _writer.pid != os.getpid():
         with _lock:
             if _writer is None or _writer.pid != os.getpid():
-                _writer = Writer(float(settings.STATS_WRITE_BEHIND_SECONDS))
+                _writer = Writer(float(settings.STATS_WRITE_BEHIND_SECONDS), write)
     return _writer

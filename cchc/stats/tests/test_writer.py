@@ -51,7 +51,7 @@ def test_a_batch_gives_the_same_counts_as_single_writes(settings):
     services.VisitorDay.objects.all().delete()
 
     settings.STATS_WRITE_BEHIND_SECONDS = 3600  # only flushed by hand here
-    w = writer.Writer(3600)
+    w = writer.Writer(3600, services.visits_write)
     try:
         for kwargs in loads():
             w.add(_visit(**kwargs))
@@ -87,10 +87,17 @@ def test_the_beacon_hands_visits_to_the_writer_when_write_behind_is_on(settings,
         def add(self, visit):
             added.append(visit)
 
-    monkeypatch.setattr(writer, "writer", lambda: FakeWriter())
+    given = []
+
+    def fake_writer(write):
+        given.append(write)
+        return FakeWriter()
+
+    monkeypatch.setattr(writer, "writer", fake_writer)
     settings.STATS_WRITE_BEHIND_SECONDS = 1
     services.visit_record(target=T, client_ip="203.0.113.7", user_agent=BROWSER_UA)
     assert len(added) == 1 and not DailyCount.objects.exists()
+    assert given == [services.visits_write]  # the service hands the writer its write
     assert "203.0.113.7" not in repr(added[0]) and BROWSER_UA not in repr(added[0])
 
 
@@ -104,3 +111,38 @@ def _visit(*, target, client_ip, user_agent, referrer, now):
         referrer_host=services.referrer_host(referrer),
         device=services.device_type(user_agent),
     )
+
+
+def test_the_writer_writes_through_the_function_it_is_given():
+    batches = []
+    w = writer.Writer(3600, lambda batch: batches.append(list(batch)) or len(batch))
+    try:
+        w.add("a")
+        w.add("b")
+        assert w.flush() == 2
+        assert w.flush() == 0  # nothing pending: the function is not called
+    finally:
+        w.stopped = True
+        w.wake.set()
+    assert batches == [["a", "b"]]
+
+
+def test_a_failed_write_keeps_the_batch_for_the_next_flush():
+    calls = []
+
+    def write(batch):
+        calls.append(list(batch))
+        if len(calls) == 1:
+            raise RuntimeError("database down")
+        return len(batch)
+
+    w = writer.Writer(3600, write)
+    try:
+        w.add("a")
+        assert w.flush() == 0
+        w.add("b")
+        assert w.flush() == 2
+    finally:
+        w.stopped = True
+        w.wake.set()
+    assert calls == [["a"], ["a", "b"]]
