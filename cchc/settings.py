@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cchc.core.context_processors.site",
+                "cchc.org.context_processors.province",
             ],
         },
     },
@@ -373,7 +374,7 @@ PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "10"))
 STATS_MAX_VISITORS_PER_ADDRESS = int(env("STATS_MAX_VISITORS_PER_ADDRESS", "20"))
 # Referrer hosts counted by name besides the built-in search engines, social
 # networks, press, *.gov.vn, *.edu.vn and the portal's own hosts; any other
-# host is counted as "khác" (cchc/stats/services.py).
+# host is counted as "khác" (cchc/stats/visitors.py).
 STATS_REFERRER_HOSTS = env_list("STATS_REFERRER_HOSTS")
 # > 0: beacons are written in batches every that many seconds (faster under
 # load; a killed worker loses at most that much). 0: written at beacon time.
