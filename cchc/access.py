@@ -2,23 +2,51 @@
 
 Roles (cchc.org.models.Role) are held per unit (CCHC officer, unit leader,
 news editor, news approver) or province-wide (appraiser, Sở Nội vụ
-administrator, provincial leader). Every view asks this module, either
-through `can()` or through the fetch-and-authorize helpers, which answer
-404 for what the user may not see and 403 for what they may see but not
-change. Django model permissions (used by Wagtail's back office) are derived
-from the same table by `RoleBackend`.
+administrator, provincial leader). The policy table `POLICY` says, for every
+action, which roles grant it and which object it is about (`Scope`):
+
+- a province-level action (MANAGE_ORG, VIEW_AUDIT, …) is asked without a unit:
+  `can(user, Action.MANAGE_ORG)`;
+- a unit-scoped action is asked with its unit: `can(user, Action.EDIT_NEWS, unit)`;
+- an area-scoped action (appraisal) is asked with the unit and the criteria area:
+  `can(user, Action.APPRAISE, unit, area=node)`.
+
+Asking the wrong question (a unit-scoped action without its unit, a province-level
+one with a unit) is a programming error and raises TypeError, so a forgotten
+``unit=`` cannot turn into "yes, somewhere". Menus and landing pages ask the
+separate question `can_anywhere(user, action)`.
+
+Appraisers belong to their evaluating department (RoleAssignment.unit). An area
+names its department by code: `CriteriaNode.evaluator_code` is the department's
+`Unit.code` (SNV, STP, VPUBND… see cchc/org/loading.py DEPARTMENT_CODES), or the
+code of one of its predecessors, whose history it inherits. An appraiser appraises
+those areas, of every unit but their own; the Sở Nội vụ administrator appraises
+everything.
+
+Views fetch and authorize through one helper per object type, in the app's
+selectors (`cchc.org.selectors.unit_get_for_user`,
+`cchc.par.selectors.criteria.criteria_set_get_for_user`), which answer 404
+(`not_found()`) for what the user may not see and 403 (`denied()`) for what they
+may see but not do. Django model permissions (used by Wagtail's back office) are
+derived from the same table by `RoleBackend`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from cchc.lib.collation import vi_sorted
 from cchc.org.models import PROVINCE_ROLES, Role, RoleAssignment, Unit
+
+# The one answer for what a user may not see (404) or may see but not do (403).
+NOT_FOUND = "Không tìm thấy trang."
+DENIED = "Bạn không có quyền thực hiện thao tác này."
 
 
 class Action(StrEnum):
@@ -37,35 +65,60 @@ class Action(StrEnum):
     MANAGE_PAR = "par.manage"
 
 
-# Which roles grant which action. A unit role grants it on its own unit
+class Scope(StrEnum):
+    PROVINCE = "province"  # about the province as a whole: asked without a unit
+    UNIT = "unit"  # about one unit: asked with it
+    AREA = "area"  # about one criteria area of one unit: asked with both
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    scope: Scope
+
+
+# Which roles grant which action, on what. A unit role grants it on its own unit
 # (and that unit's predecessors, whose history it inherits); a province role
-# grants it on every unit.
-POLICY: dict[Action, frozenset[Role]] = {
-    Action.VIEW_WORKSPACE: frozenset(Role),
-    Action.MANAGE_ORG: frozenset({Role.ADMIN}),
-    Action.VIEW_ORG: frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.APPRAISER}),
-    Action.VIEW_AUDIT: frozenset({Role.ADMIN, Role.PROVINCE_LEADER}),
-    Action.VIEW_DASHBOARDS: frozenset(
-        {Role.ADMIN, Role.PROVINCE_LEADER, Role.UNIT_LEADER, Role.CCHC_OFFICER}
+# grants it on every unit, except an appraiser on an area-scoped action: only the
+# areas their department evaluates, never on their own unit.
+POLICY: dict[Action, Rule] = {
+    Action.VIEW_WORKSPACE: Rule(frozenset(Role), Scope.UNIT),
+    Action.MANAGE_ORG: Rule(frozenset({Role.ADMIN}), Scope.PROVINCE),
+    Action.VIEW_ORG: Rule(
+        frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.APPRAISER}), Scope.PROVINCE
     ),
-    Action.EDIT_NEWS: frozenset({Role.NEWS_EDITOR, Role.NEWS_APPROVER, Role.ADMIN}),
-    Action.APPROVE_NEWS: frozenset({Role.NEWS_APPROVER, Role.ADMIN}),
-    Action.VIEW_NEWS_STATS: frozenset(
-        {
-            Role.NEWS_EDITOR,
-            Role.NEWS_APPROVER,
-            Role.CCHC_OFFICER,
-            Role.UNIT_LEADER,
-            Role.ADMIN,
-            Role.PROVINCE_LEADER,
-        }
+    Action.VIEW_AUDIT: Rule(frozenset({Role.ADMIN, Role.PROVINCE_LEADER}), Scope.PROVINCE),
+    Action.VIEW_DASHBOARDS: Rule(
+        frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.UNIT_LEADER, Role.CCHC_OFFICER}),
+        Scope.UNIT,
     ),
-    Action.SELF_ASSESS: frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER}),
-    Action.SUBMIT_ASSESSMENT: frozenset({Role.UNIT_LEADER}),
-    Action.APPRAISE: frozenset({Role.APPRAISER, Role.ADMIN}),
-    Action.VIEW_PAR_CRITERIA: frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.APPRAISER}),
-    Action.MANAGE_PAR: frozenset({Role.ADMIN}),
+    Action.EDIT_NEWS: Rule(
+        frozenset({Role.NEWS_EDITOR, Role.NEWS_APPROVER, Role.ADMIN}), Scope.UNIT
+    ),
+    Action.APPROVE_NEWS: Rule(frozenset({Role.NEWS_APPROVER, Role.ADMIN}), Scope.UNIT),
+    Action.VIEW_NEWS_STATS: Rule(
+        frozenset(
+            {
+                Role.NEWS_EDITOR,
+                Role.NEWS_APPROVER,
+                Role.CCHC_OFFICER,
+                Role.UNIT_LEADER,
+                Role.ADMIN,
+                Role.PROVINCE_LEADER,
+            }
+        ),
+        Scope.UNIT,
+    ),
+    Action.SELF_ASSESS: Rule(frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER}), Scope.UNIT),
+    Action.SUBMIT_ASSESSMENT: Rule(frozenset({Role.UNIT_LEADER}), Scope.UNIT),
+    Action.APPRAISE: Rule(frozenset({Role.APPRAISER, Role.ADMIN}), Scope.AREA),
+    Action.VIEW_PAR_CRITERIA: Rule(
+        frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.APPRAISER}), Scope.PROVINCE
+    ),
+    Action.MANAGE_PAR: Rule(frozenset({Role.ADMIN}), Scope.PROVINCE),
 }
+# Roles bound to their department's areas on area-scoped actions.
+AREA_BOUND_ROLES = frozenset({Role.APPRAISER})
 
 # Django model permissions granted by role, for Wagtail's back office.
 ROLE_MODEL_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -109,6 +162,7 @@ def roles(user) -> set[Role]:
 
 
 def is_province_wide(user) -> bool:
+    """Does the user hold a province role? What they are shown, not what they may do."""
     return bool(getattr(user, "is_superuser", False)) or bool(roles(user) & PROVINCE_ROLES)
 
 
@@ -129,42 +183,146 @@ def _lineage(unit: Unit) -> list[int]:
     return cached
 
 
+def _lineage_codes(unit: Unit) -> frozenset[str]:
+    """The codes of a department and of its predecessors (the areas it evaluates)."""
+    cached = getattr(unit, "_cchc_lineage_codes", None)
+    if cached is None:
+        cached = frozenset(
+            Unit.objects.filter(pk__in=_lineage(unit)).values_list("code", flat=True)
+        )
+        unit._cchc_lineage_codes = cached
+    return cached
+
+
+def evaluator_code(area: Any) -> str:
+    """The code of the department that evaluates `area`: a CriteriaNode (every node
+    carries its area's evaluator), an engine node, or the code itself."""
+    if isinstance(area, str):
+        return area
+    code = getattr(area, "evaluator_code", None)
+    if code is None:
+        code = getattr(area, "evaluator", None)
+    if code is None:
+        raise TypeError(f"{area!r} is not a criteria area: it names no evaluator.")
+    return code or ""
+
+
 def can_see_unit(user, unit: Unit) -> bool:
     if is_province_wide(user):
         return True
     return any(unit.pk in _lineage(u) for u in user_units(user))
 
 
-def can(user, action: Action, unit: Unit | None = None) -> bool:
-    """May `user` do `action` (on `unit`, for unit-scoped actions)?"""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def _check_object(action: Action, unit: Unit | None, area: Any) -> Rule:
+    """The policy rule for `action`, after checking it was asked about its object."""
+    rule = POLICY[action]
+    if rule.scope is Scope.PROVINCE and (unit is not None or area is not None):
+        raise TypeError(
+            f"{action.name} is a province-level action: ask can(user, Action.{action.name}) "
+            "without a unit."
+        )
+    if rule.scope is not Scope.PROVINCE and not isinstance(unit, Unit):
+        raise TypeError(
+            f"{action.name} is about one unit: ask can(user, Action.{action.name}, unit); "
+            "for menus and landing pages ask can_anywhere(user, action)."
+        )
+    if rule.scope is Scope.AREA and area is None:
+        raise TypeError(
+            f"{action.name} is about one criteria area of a unit: ask "
+            f"can(user, Action.{action.name}, unit, area=node)."
+        )
+    if rule.scope is Scope.AREA:
+        evaluator_code(area)  # raises TypeError for what is not an area
+    if rule.scope is Scope.UNIT and area is not None:
+        raise TypeError(f"{action.name} is about a unit, not an area: ask without area=.")
+    return rule
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def _appraises(assignment: RoleAssignment, unit: Unit, area: Any) -> bool:
+    """An appraiser: the areas their department evaluates, of every unit but their own."""
+    department = assignment.unit
+    if department is None or unit.pk in _lineage(department):
+        return False
+    code = evaluator_code(area)
+    return bool(code) and code in _lineage_codes(department)
+
+
+def can(user, action: Action, unit: Unit | None = None, *, area: Any = None) -> bool:
+    """May `user` do `action` (on `unit`, and its `area` for area-scoped actions)?
+
+    A unit-scoped action without its unit, or a province-level one with a unit,
+    raises TypeError: ask `can_anywhere` for menus and landing pages.
+    """
+    rule = _check_object(action, unit, area)
+    if not _active(user):
         return False
     if user.is_superuser:
         return True
-    granted = POLICY[action]
     for a in assignments(user):
-        if a.role not in granted:
+        if a.role not in rule.roles:
             continue
-        if a.role in PROVINCE_ROLES or unit is None:
+        if rule.scope is Scope.PROVINCE:
+            return True
+        if rule.scope is Scope.AREA and a.role in AREA_BOUND_ROLES:
+            if _appraises(a, unit, area):
+                return True
+            continue
+        if a.role in PROVINCE_ROLES:
             return True
         if a.unit_id is not None and unit.pk in _lineage(a.unit):
             return True
     return False
 
 
-def get_unit_for_user(user, slug: str, action: Action) -> Unit:
-    """Fetch a unit by slug and authorize: 404 if unseen, 403 if not allowed."""
-    unit = Unit.objects.select_related("parent").filter(slug=slug).first()
-    if unit is None or not can_see_unit(user, unit):
-        raise Http404("Không tìm thấy đơn vị.")
-    if not can(user, action, unit):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
-    return unit
+def can_anywhere(user, action: Action) -> bool:
+    """May `user` do `action` somewhere? For menus and landing pages only: a view
+    that acts on an object asks `can` about that object."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    granted = POLICY[action].roles
+    return any(a.role in granted for a in assignments(user))
 
 
-def require(user, action: Action, unit: Unit | None = None) -> None:
-    if not can(user, action, unit):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+def can_on_every_unit(user, action: Action) -> bool:
+    """Does `user` hold `action` on every unit (a province role, or superuser)?
+    Lists use it to show the whole province instead of the user's own units."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    rule = POLICY[action]
+    bound = AREA_BOUND_ROLES if rule.scope is Scope.AREA else frozenset()
+    return any(
+        a.role in rule.roles and a.role in PROVINCE_ROLES and a.role not in bound
+        for a in assignments(user)
+    )
+
+
+def not_found() -> Http404:
+    """The answer for what the user may not see (raise it)."""
+    return Http404(NOT_FOUND)
+
+
+def denied() -> PermissionDenied:
+    """The answer for what the user may see but not do (raise it)."""
+    return PermissionDenied(DENIED)
+
+
+def require(user, action: Action, unit: Unit | None = None, *, area: Any = None) -> None:
+    if not can(user, action, unit, area=area):
+        raise denied()
+
+
+def require_anywhere(user, action: Action) -> None:
+    """For landing pages that list where the user may act."""
+    if not can_anywhere(user, action):
+        raise denied()
 
 
 def model_permissions(user) -> set[str]:
@@ -177,7 +335,14 @@ def model_permissions(user) -> set[str]:
     return perms
 
 
-def allowed_actions(
-    user, unit: Unit | None, actions: Iterable[Action] = tuple(Action)
-) -> list[Action]:
-    return [action for action in actions if can(user, action, unit)]
+def allowed_actions(user, unit: Unit, actions: Iterable[Action] = tuple(Action)) -> list[Action]:
+    """What `user` may do on `unit`'s page: its unit-scoped actions on that unit and
+    the province-level ones. Area-scoped actions need their area: ask `can`."""
+    allowed = []
+    for action in actions:
+        scope = POLICY[action].scope
+        if scope is Scope.AREA:
+            continue
+        if can(user, action, unit if scope is Scope.UNIT else None):
+            allowed.append(action)
+    return allowed

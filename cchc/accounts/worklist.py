@@ -25,7 +25,7 @@ ACTIONS_WITH_SCREENS = frozenset(
 )
 
 
-def offered_actions(user, unit: Unit | None) -> list[Action]:
+def offered_actions(user, unit: Unit) -> list[Action]:
     return [a for a in access.allowed_actions(user, unit) if a in ACTIONS_WITH_SCREENS]
 
 
@@ -46,8 +46,8 @@ def landing_context(user) -> dict:
         ),
         "assignments": assigned,
         "awaiting": awaiting_review(user),
-        "can_approve": access.can(user, Action.APPROVE_NEWS),
-        "can_edit_news": access.can(user, Action.EDIT_NEWS),
+        "can_approve": access.can_anywhere(user, Action.APPROVE_NEWS),
+        "can_edit_news": access.can_anywhere(user, Action.EDIT_NEWS),
         "can_manage_org": access.can(user, Action.MANAGE_ORG),
         "can_view_org": access.can(user, Action.VIEW_ORG),
         "can_view_audit": access.can(user, Action.VIEW_AUDIT),

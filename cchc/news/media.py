@@ -15,7 +15,6 @@ download it, everyone else gets 404.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import ValidationError
 from django.http import Http404
@@ -90,7 +89,7 @@ def can_see_file(user, obj: Model) -> bool:
 def refuse(user):
     """The answer for a file the user may not see: 403 for read-only roles, else 404."""
     if access.roles(user) & READ_ONLY_ROLES:
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+        raise access.denied()
     raise Http404(NOT_FOUND)
 
 

@@ -6,7 +6,7 @@ of these showed the titles of other units' drafts. The rule here: a page
 that is not live is seen only by those who hold a page permission on it
 (its unit's editors and approvers, the province-wide news administrators)
 and by superusers. Anyone else gets 404 for it, as for a unit that is not
-theirs (`cchc.access.get_unit_for_user`).
+theirs (`cchc.org.selectors.unit_get_for_user`).
 
 The check is one OR per page the user holds permissions on (a unit role's
 section, or the home page for the news administrators), so it does not grow

@@ -14,7 +14,7 @@ from cchc import access
 from cchc.access import Action
 from cchc.lib.text import fold, query_terms
 from cchc.news.forms import ArticleFilterForm, DeskFilterForm
-from cchc.news.models import PROVINCE_UNIT_SLUG, ArticlePage, SectionPage, TopicPage
+from cchc.news.models import ArticlePage, SectionPage, TopicPage
 from cchc.news.review import article_counts_by_unit
 from cchc.news.selectors import (
     filter_articles,
@@ -22,6 +22,8 @@ from cchc.news.selectors import (
     units_with_sections,
     with_images,
 )
+from cchc.org import selectors as org_selectors
+from cchc.org.selectors import unit_get_for_user
 
 PER_PAGE = 10
 WIDGET_ITEMS = 5
@@ -113,7 +115,7 @@ def widget_script(request, slug: str | None = None):
     """
     section = get_object_or_404(
         SectionPage.objects.live().select_related("unit"),
-        unit__slug=slug or PROVINCE_UNIT_SLUG,
+        **({"unit__slug": slug} if slug else {"unit": org_selectors.province()}),
     )
     response = render(
         request,
@@ -147,8 +149,8 @@ def _workflow_state(status: str) -> Exists:
 def desk_index(request):
     """Tin bài CCHC: straight to the user's unit, or the units they may edit,
     each with its drafts, articles waiting for approval and published ones."""
-    access.require(request.user, Action.EDIT_NEWS)
-    if access.is_province_wide(request.user):
+    access.require_anywhere(request.user, Action.EDIT_NEWS)
+    if access.can_on_every_unit(request.user, Action.EDIT_NEWS):
         units = list(units_with_sections())
     else:
         units = [
@@ -187,7 +189,7 @@ def desk_index(request):
 
 def desk(request, slug):
     """A unit's newsroom: write in a topic, follow drafts, reviews and publications."""
-    unit = access.get_unit_for_user(request.user, slug, Action.EDIT_NEWS)
+    unit = unit_get_for_user(request.user, slug, action=Action.EDIT_NEWS)
     section = SectionPage.objects.filter(unit=unit).first()
     topics = list(TopicPage.objects.child_of(section).order_by("path")) if section else []
     articles = (

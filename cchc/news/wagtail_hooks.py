@@ -2,11 +2,10 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from cchc import access
 from cchc.access import Action
 from cchc.core import hooks as cchc_hooks
+from cchc.lib.menus import ActionMenuItem
 from cchc.news import demo, media_hooks, page_access, review_hooks, services, views  # noqa: F401 (they register)
 from cchc.news.models import ArticlePage, SectionPage, TopicPage
 
@@ -24,15 +23,14 @@ def register_admin_urls():
     ]
 
 
-class NewsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.can(request.user, Action.EDIT_NEWS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_news_menu_item():
-    return NewsMenuItem(
-        "Tin bài CCHC", reverse("cchc_news_desk_index"), icon_name="doc-full", order=150
+    return ActionMenuItem(
+        "Tin bài CCHC",
+        reverse("cchc_news_desk_index"),
+        icon_name="doc-full",
+        order=150,
+        action=Action.EDIT_NEWS,
     )
 
 

@@ -7,11 +7,12 @@ from cchc.accounts.worklist import offered_actions
 from cchc.core.audit import AuditAction
 from cchc.core.models import AuditEntry
 from cchc.org.models import Role, RoleAssignment
+from cchc.org.selectors import unit_get_for_user
 
 
 def unit_workspace(request, slug):
     """A unit's page in the back office: who works there and what you can do."""
-    unit = access.get_unit_for_user(request.user, slug, Action.VIEW_WORKSPACE)
+    unit = unit_get_for_user(request.user, slug, action=Action.VIEW_WORKSPACE)
     members = (
         RoleAssignment.objects.filter(unit=unit)
         .select_related("user")

@@ -1,10 +1,10 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from cchc.access import Action
 from cchc.core import hooks as cchc_hooks
+from cchc.lib.menus import ActionMenuItem
 from cchc.par.demo import load_criteria_sets
-from cchc.par.selectors import criteria as selectors
 from cchc.par.views import criteria as views
 
 
@@ -23,18 +23,14 @@ def register_admin_urls():
     ]
 
 
-class CriteriaMenuItem(MenuItem):
-    def is_shown(self, request):
-        return selectors.can_view_criteria(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def criteria_menu_item():
-    return CriteriaMenuItem(
+    return ActionMenuItem(
         "Bộ tiêu chí Chỉ số CCHC",
         reverse("par_criteria_list"),
         icon_name="list-ul",
         order=200,
+        action=Action.VIEW_PAR_CRITERIA,
     )
 
 

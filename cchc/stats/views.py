@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,8 @@ from cchc.access import Action
 from cchc.lib import charts, downloads
 from cchc.lib.client_ip import client_ip
 from cchc.lib.downloads import file_response
-from cchc.org.models import Unit, UnitType
+from cchc.org import selectors as org_selectors
+from cchc.org.selectors import unit_get_for_user
 from cchc.stats import exports, selectors, services
 from cchc.stats.forms import DateRangeForm, EvidenceForm
 
@@ -81,20 +81,20 @@ def pixel(request):
 def stats_home(request):
     """The province's dashboard for province-wide roles, else the user's unit."""
     user = request.user
-    if access.is_province_wide(user) and access.can(user, Action.VIEW_NEWS_STATS):
-        province = Unit.objects.filter(unit_type=UnitType.PROVINCE).first()
+    if access.can_on_every_unit(user, Action.VIEW_NEWS_STATS):
+        province = org_selectors.province()
         if province is not None:
             return redirect("cchc_stats_dashboard", slug=province.slug)
     units = [u for u in access.user_units(user) if access.can(user, Action.VIEW_NEWS_STATS, u)]
     if len(units) == 1:
         return redirect("cchc_stats_dashboard", slug=units[0].slug)
     if not units:
-        raise PermissionDenied("Bạn không có quyền xem thống kê truy cập.")
+        raise access.denied()
     return render(request, "stats/choose_unit.html", {"units": units})
 
 
 def _dashboard_for(request, slug):
-    unit = access.get_unit_for_user(request.user, slug, Action.VIEW_NEWS_STATS)
+    unit = unit_get_for_user(request.user, slug, action=Action.VIEW_NEWS_STATS)
     form = DateRangeForm(request.GET or None)
     start, end = form.span()
     if not form.is_bound:  # show the default range in the fields
@@ -141,7 +141,7 @@ def export_xlsx(request, slug):
 
 def evidence_xlsx(request, slug):
     """Criterion 1.4 evidence for one unit and year, ready to attach to its self-assessment."""
-    unit = access.get_unit_for_user(request.user, slug, Action.VIEW_NEWS_STATS)
+    unit = unit_get_for_user(request.user, slug, action=Action.VIEW_NEWS_STATS)
     form = EvidenceForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("Năm không hợp lệ.")

@@ -1,10 +1,9 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from cchc import access
 from cchc.access import Action
 from cchc.core import hooks as cchc_hooks
+from cchc.lib.menus import ActionMenuItem
 from cchc.stats import views
 from cchc.stats.demo import demo_load
 
@@ -24,15 +23,14 @@ def register_admin_urls():
     ]
 
 
-class StatsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.can(request.user, Action.VIEW_NEWS_STATS)
-
-
 @hooks.register("register_admin_menu_item")
 def stats_menu_item():
-    return StatsMenuItem(
-        "Thống kê truy cập", reverse("cchc_stats_home"), icon_name="view", order=210
+    return ActionMenuItem(
+        "Thống kê truy cập",
+        reverse("cchc_stats_home"),
+        icon_name="view",
+        order=210,
+        action=Action.VIEW_NEWS_STATS,
     )
 
 

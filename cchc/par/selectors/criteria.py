@@ -1,9 +1,10 @@
 """Reads of criteria sets, and the one fetch-and-authorize helper for them.
 
-Criteria sets are province-wide, not owned by a unit: every province-wide role
-(Sở Nội vụ admin, provincial leader, appraisers) may read them, only ``MANAGE_PAR`` may
-change them, and a unit officer is refused with 403 (there is nothing to hide: the sets
-are published with the year's decision).
+Criteria sets are province-wide, not owned by a unit: ``VIEW_PAR_CRITERIA`` and
+``MANAGE_PAR`` are province-level actions of the policy (``cchc.access``). Every
+province-wide role (Sở Nội vụ admin, provincial leader, appraisers) may read them, only
+``MANAGE_PAR`` may change them, and a unit officer is refused with 403 (there is nothing
+to hide: the sets are published with the year's decision).
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
 
 from cchc import access
 from cchc.access import Action
@@ -24,35 +23,25 @@ from cchc.par.describe import describe_rule
 from cchc.par.io.convert import to_engine_dict
 from cchc.par.models import CriteriaNode, CriteriaSet
 
-_DENIED = "Bạn không có quyền thực hiện thao tác này."
+CRITERIA_SET_ACTIONS = frozenset({Action.VIEW_PAR_CRITERIA, Action.MANAGE_PAR})
 
 
-def can_view_criteria(user) -> bool:
-    return access.can(user, Action.VIEW_PAR_CRITERIA)
+def criteria_set_get_for_user(
+    user, pk: int, *, action: Action = Action.VIEW_PAR_CRITERIA
+) -> CriteriaSet:
+    """The set `pk`, for reading (``VIEW_PAR_CRITERIA``) or changing (``MANAGE_PAR``).
 
-
-def can_manage_criteria(user) -> bool:
-    return access.can(user, Action.MANAGE_PAR)
-
-
-def require_view(user) -> None:
-    if not can_view_criteria(user):
-        raise PermissionDenied(_DENIED)
-
-
-def require_manage(user) -> None:
-    if not can_manage_criteria(user):
-        raise PermissionDenied(_DENIED)
-
-
-def get_criteria_set_for_user(user, pk: int, *, change: bool = False) -> CriteriaSet:
-    """404 when the set does not exist, 403 when the user may not read (or change) it."""
-    require_view(user)
+    403 when the user may not read criteria sets at all (before looking the set up:
+    there is nothing to hide), 404 when the set does not exist, 403 when the user
+    may read it but not do `action`.
+    """
+    if action not in CRITERIA_SET_ACTIONS:
+        raise ValueError(f"{action.name} is not an action on a criteria set.")
+    access.require(user, Action.VIEW_PAR_CRITERIA)
     criteria_set = CriteriaSet.objects.select_related("revised_from").filter(pk=pk).first()
     if criteria_set is None:
-        raise Http404("Không tìm thấy bộ tiêu chí.")
-    if change:
-        require_manage(user)
+        raise access.not_found()
+    access.require(user, action)
     return criteria_set
 
 

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cchc import access
+from cchc.access import Action
 from cchc.lib import downloads
 from cchc.lib.downloads import file_response
 from cchc.par.forms import CriteriaCloneForm, CriteriaImportForm
@@ -34,19 +36,19 @@ IMPORT_MAX_AGE = 3600  # seconds between the report and the confirmation
 
 
 def criteria_list(request):
-    selectors.require_view(request.user)
+    access.require(request.user, Action.VIEW_PAR_CRITERIA)
     return render(
         request,
         "par/criteria_list.html",
         {
             "years": selectors.criteria_sets_by_year(),
-            "can_manage": selectors.can_manage_criteria(request.user),
+            "can_manage": access.can(request.user, Action.MANAGE_PAR),
         },
     )
 
 
 def criteria_detail(request, pk: int):
-    criteria_set = selectors.get_criteria_set_for_user(request.user, pk)
+    criteria_set = selectors.criteria_set_get_for_user(request.user, pk)
     detail = selectors.criteria_set_detail(criteria_set)
     latest = detail.versions[-1].pk == criteria_set.pk if detail.versions else True
     return render(
@@ -55,14 +57,14 @@ def criteria_detail(request, pk: int):
         {
             "cs": criteria_set,
             "detail": detail,
-            "can_manage": selectors.can_manage_criteria(request.user),
+            "can_manage": access.can(request.user, Action.MANAGE_PAR),
             "is_latest": latest,
         },
     )
 
 
 def criteria_export_xlsx(request, pk: int):
-    criteria_set = selectors.get_criteria_set_for_user(request.user, pk)
+    criteria_set = selectors.criteria_set_get_for_user(request.user, pk)
     nodes = list(criteria_set.nodes.order_by("position"))
     return file_response(
         excel.export_xlsx(criteria_set, nodes),
@@ -72,7 +74,7 @@ def criteria_export_xlsx(request, pk: int):
 
 
 def criteria_export_yaml(request, pk: int):
-    criteria_set = selectors.get_criteria_set_for_user(request.user, pk)
+    criteria_set = selectors.criteria_set_get_for_user(request.user, pk)
     text = dump_yaml(yaml_document(criteria_set))
     return file_response(
         text, filename=f"{_filename(criteria_set)}.yaml", content_type=downloads.YAML
@@ -85,7 +87,7 @@ def _filename(criteria_set: CriteriaSet) -> str:
 
 
 def criteria_import(request):
-    selectors.require_manage(request.user)
+    access.require(request.user, Action.MANAGE_PAR)
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request)
     form = CriteriaImportForm(
@@ -158,7 +160,7 @@ def _import_confirm(request):
 
 
 def criteria_clone(request, pk: int):
-    source = selectors.get_criteria_set_for_user(request.user, pk, change=True)
+    source = selectors.criteria_set_get_for_user(request.user, pk, action=Action.MANAGE_PAR)
     form = CriteriaCloneForm(
         request.POST or None, initial={"year": source.year + 1, "unit_type": source.unit_type}
     )
@@ -180,7 +182,7 @@ def criteria_clone(request, pk: int):
 
 @require_POST
 def criteria_freeze(request, pk: int):
-    criteria_set = selectors.get_criteria_set_for_user(request.user, pk, change=True)
+    criteria_set = selectors.criteria_set_get_for_user(request.user, pk, action=Action.MANAGE_PAR)
     try:
         criteria_set_freeze(actor=request.user, criteria_set=criteria_set)
     except ValidationError as exc:
@@ -193,7 +195,7 @@ def criteria_freeze(request, pk: int):
 
 @require_POST
 def criteria_revise(request, pk: int):
-    criteria_set = selectors.get_criteria_set_for_user(request.user, pk, change=True)
+    criteria_set = selectors.criteria_set_get_for_user(request.user, pk, action=Action.MANAGE_PAR)
     try:
         revision = criteria_set_revise(actor=request.user, criteria_set=criteria_set)
     except ValidationError as exc:

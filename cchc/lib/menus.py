@@ -1,0 +1,21 @@
+"""The back-office menu item shown to those who may do its action somewhere."""
+
+from __future__ import annotations
+
+from wagtail.admin.menu import MenuItem
+
+from cchc import access
+
+
+class ActionMenuItem(MenuItem):
+    """A Wagtail menu item shown when `access.can_anywhere(user, action)`.
+
+    A menu does not name a unit: the screen it opens asks about its object.
+    """
+
+    def __init__(self, *args, action: access.Action, **kwargs):
+        self.action = action
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return access.can_anywhere(request.user, self.action)
