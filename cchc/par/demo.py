@@ -36,7 +36,12 @@ def load_criteria_sets(stdout=None, actor=None) -> int:
         if not result.ok:
             raise ValueError(f"{path.name} [{set_id}]: " + "; ".join(map(str, result.problems)))
         criteria_set = criteria_set_import(
-            actor=actor, year=year, unit_type=unit_type, data=result.data, source=path.name
+            actor=actor,
+            year=year,
+            unit_type=unit_type,
+            criteria=result.criteria_set,
+            evaluators=result.evaluators,
+            source=path.name,
         )
         if freeze:
             criteria_set_freeze(actor=actor, criteria_set=criteria_set)

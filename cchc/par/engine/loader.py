@@ -1,5 +1,9 @@
 """Criteria sets from and to plain dicts (the schema of criteria-2026-draft.yaml).
 
+This dict is the one interchange format of a criteria set: ``parse_criteria_set`` is its
+one reader and ``criteria_set_to_dict`` its one writer; YAML files, the import
+confirmation and the stored rows (``cchc.par.io.convert``) all go through them.
+
 Importing reports every problem at once, each with the code (or position) it concerns
 and a Vietnamese message, so an administrator can fix a whole sheet in one pass.
 """
@@ -41,11 +45,21 @@ _AREA_CODE = re.compile(r"^[1-9][0-9]*$")
 _CHILD_SUFFIX = re.compile(r"^[1-9][0-9]*$")
 
 
+# Problem kinds: short stable codes, so a report can treat a kind of problem (a sum that
+# cannot be judged, a cell already reported) without matching the Vietnamese wording.
+SUM_KINDS = frozenset({"children_sum", "areas_sum", "survey_sum", "assessed_sum", "parts_sum"})
+
+
 @dataclass(frozen=True)
 class Problem:
     where: str  # a criterion code, or a position such as "sets[1].areas[3]"
     message: str
     set_id: str = ""
+    # not_mapping, no_code, too_deep, no_title, missing_max, not_a_number, max_not_positive,
+    # bad_method, unknown_evaluator, bad_children, rule_and_children, missing_rule, rule,
+    # duplicate_code, bad_area_code, code_not_under_parent, bad_classification,
+    # bad_adjustments, no_id, no_areas, no_sets, duplicate_set, yaml, or one of SUM_KINDS
+    kind: str = ""
 
     def __str__(self) -> str:
         prefix = f"[{self.set_id}] " if self.set_id else ""
@@ -68,46 +82,52 @@ class _Reader:
         self.problems: list[Problem] = []
         self.codes: set[str] = set()
 
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(Problem(where, message, self.set_id))
+    def problem(self, where: str, kind: str, message: str) -> None:
+        self.problems.append(Problem(where, message, self.set_id, kind))
 
     def number(self, raw: Any, where: str, what: str) -> Decimal | None:
         try:
             return to_decimal(raw, name=what)
         except InputError:
-            self.problem(where, f"{what} không phải là số: {raw!r}")
+            self.problem(where, "not_a_number", f"{what} không phải là số: {raw!r}")
             return None
 
     def node(
         self, raw: Any, where: str, parent: Node | None, parent_code: str | None, depth: int
     ) -> Node | None:
         if not isinstance(raw, Mapping):
-            self.problem(where, "Mỗi tiêu chí phải là một bảng khóa → giá trị")
+            self.problem(where, "not_mapping", "Mỗi tiêu chí phải là một bảng khóa → giá trị")
             return None
         code = str(raw.get("code") or "").strip()
         if not code:
-            self.problem(where, "Thiếu mã tiêu chí (code)")
+            self.problem(where, "no_code", "Thiếu mã tiêu chí (code)")
             code = where
         else:
             where = code
             self._check_code(code, parent_code)
         if depth > MAX_LEVELS:
-            self.problem(where, f"Tiêu chí lồng quá nhiều cấp (tối đa {MAX_LEVELS} cấp)")
+            self.problem(
+                where, "too_deep", f"Tiêu chí lồng quá nhiều cấp (tối đa {MAX_LEVELS} cấp)"
+            )
             return None
         title = str(raw.get("title") or "").strip()
         if not title:
-            self.problem(where, "Thiếu tên tiêu chí (title)")
+            self.problem(where, "no_title", "Thiếu tên tiêu chí (title)")
         max_points = self.number(raw.get("max"), where, "Điểm tối đa") if "max" in raw else None
         if "max" not in raw:
-            self.problem(where, "Thiếu điểm tối đa (max)")
+            self.problem(where, "missing_max", "Thiếu điểm tối đa (max)")
         elif max_points is not None and max_points <= 0:
-            self.problem(where, f"Điểm tối đa phải lớn hơn 0: {fmt(max_points)}")
+            self.problem(
+                where, "max_not_positive", f"Điểm tối đa phải lớn hơn 0: {fmt(max_points)}"
+            )
         method = raw.get("method") or (parent.method if parent else "self_assessed")
         if method not in METHODS:
-            self.problem(where, f"Phương pháp đánh giá không hợp lệ: {method}")
+            self.problem(where, "bad_method", f"Phương pháp đánh giá không hợp lệ: {method}")
         evaluator = raw.get("evaluator") or (parent.evaluator if parent else None)
         if evaluator and self.evaluators is not None and evaluator not in self.evaluators:
-            self.problem(where, f"Đơn vị thẩm định không xác định: {evaluator}")
+            self.problem(
+                where, "unknown_evaluator", f"Đơn vị thẩm định không xác định: {evaluator}"
+            )
 
         child_key = next((k for k in _CHILD_KEYS if k in raw), None)
         raw_children = raw.get(child_key) if child_key else None
@@ -116,25 +136,32 @@ class _Reader:
         children: list[Node] = []
         if raw_children is not None:
             if not isinstance(raw_children, list) or not raw_children:
-                self.problem(where, "Danh sách tiêu chí con phải là một danh sách không trống")
+                self.problem(
+                    where,
+                    "bad_children",
+                    "Danh sách tiêu chí con phải là một danh sách không trống",
+                )
             else:
                 for i, item in enumerate(raw_children):
                     child = self.node(item, f"{where}.{child_key}[{i}]", shell, code, depth + 1)
                     if child is not None:
                         children.append(child)
         if children and rule is not None:
-            self.problem(where, "Tiêu chí vừa có quy tắc chấm điểm vừa có tiêu chí con")
+            self.problem(
+                where, "rule_and_children", "Tiêu chí vừa có quy tắc chấm điểm vừa có tiêu chí con"
+            )
         if raw_children is None:
             if rule is None:
-                self.problem(where, "Tiêu chí lá chưa có quy tắc chấm điểm (rule)")
+                self.problem(where, "missing_rule", "Tiêu chí lá chưa có quy tắc chấm điểm (rule)")
             else:
                 for message in validate_rule(rule, max_points):
-                    self.problem(where, message)
+                    self.problem(where, "rule", message)
         if children and max_points is not None:
             child_sum = sum((c.max for c in children), ZERO)
             if child_sum != max_points:
                 self.problem(
                     where,
+                    "children_sum",
                     f"Tổng điểm tối đa của các tiêu chí con ({fmt(child_sum)}) "
                     f"khác điểm tối đa ({fmt(max_points)})",
                 )
@@ -152,35 +179,38 @@ class _Reader:
 
     def _check_code(self, code: str, parent_code: str | None) -> None:
         if code in self.codes:
-            self.problem(code, f"Mã tiêu chí bị trùng: {code}")
+            self.problem(code, "duplicate_code", f"Mã tiêu chí bị trùng: {code}")
         self.codes.add(code)
         if parent_code is None:
             if not _AREA_CODE.match(code):
-                self.problem(code, f"Mã lĩnh vực phải là số nguyên dương: {code}")
+                self.problem(code, "bad_area_code", f"Mã lĩnh vực phải là số nguyên dương: {code}")
         else:
             head, _, tail = code.rpartition(".")
             if head != parent_code or not _CHILD_SUFFIX.match(tail):
-                self.problem(code, f"Mã “{code}” không nằm dưới mã cha “{parent_code}”")
+                message = f"Mã “{code}” không nằm dưới mã cha “{parent_code}”"
+                self.problem(code, "code_not_under_parent", message)
 
 
 def _classification(raw: Any, reader: _Reader) -> Classification:
     if raw is None:
         return Classification()
     if not isinstance(raw, list) or not raw:
-        reader.problem("classification", "Bảng xếp nhóm phải là một danh sách không trống")
+        message = "Bảng xếp nhóm phải là một danh sách không trống"
+        reader.problem("classification", "bad_classification", message)
         return Classification()
     bands = []
     for i, item in enumerate(raw):
         where = f"classification[{i}]"
         if not isinstance(item, Mapping) or not item.get("group"):
-            reader.problem(where, "Mỗi nhóm xếp loại cần tên nhóm (group)")
+            reader.problem(where, "bad_classification", "Mỗi nhóm xếp loại cần tên nhóm (group)")
             continue
         low = reader.number(item["min"], where, "Cận dưới") if "min" in item else None
         bands.append(GroupBand(str(item["group"]), low))
     # highest band first, so classify() can stop at the first band the value reaches
     bands.sort(key=lambda b: (b.min is None, -(b.min or ZERO)))
     if sum(1 for b in bands if b.min is None) != 1:
-        reader.problem("classification", "Cần đúng một nhóm không có cận dưới (nhóm thấp nhất)")
+        message = "Cần đúng một nhóm không có cận dưới (nhóm thấp nhất)"
+        reader.problem("classification", "bad_classification", message)
     return Classification(tuple(bands)) if bands else Classification()
 
 
@@ -188,7 +218,9 @@ def _adjustments(raw: Any, reader: _Reader) -> Adjustments:
     if raw is None:
         return Adjustments()
     if not isinstance(raw, Mapping):
-        reader.problem("adjustments", "Cấu hình điểm thưởng/điểm trừ không hợp lệ")
+        reader.problem(
+            "adjustments", "bad_adjustments", "Cấu hình điểm thưởng/điểm trừ không hợp lệ"
+        )
         return Adjustments()
     bonus = reader.number(raw.get("bonus_cap", 0), "adjustments", "Mức thưởng tối đa")
     penalty = reader.number(raw.get("penalty_cap", 0), "adjustments", "Mức trừ tối đa")
@@ -208,10 +240,10 @@ def parse_criteria_set(
     set_id = str(data.get("id") or "") if isinstance(data, Mapping) else ""
     reader = _Reader(set_id, evaluators)
     if not isinstance(data, Mapping):
-        reader.problem(where or "set", "Bộ tiêu chí phải là một bảng khóa → giá trị")
+        reader.problem(where or "set", "not_mapping", "Bộ tiêu chí phải là một bảng khóa → giá trị")
         return None, reader.problems
     if not set_id:
-        reader.problem(where or "set", "Thiếu mã bộ tiêu chí (id)")
+        reader.problem(where or "set", "no_id", "Thiếu mã bộ tiêu chí (id)")
     total = reader.number(data.get("total", 100), "total", "Tổng điểm")
     assessed = data.get("self_assessed_total")
     survey = data.get("survey_total")
@@ -224,7 +256,7 @@ def parse_criteria_set(
     raw_areas = data.get("areas")
     areas: list[Node] = []
     if not isinstance(raw_areas, list) or not raw_areas:
-        reader.problem(where or set_id, "Bộ tiêu chí chưa có lĩnh vực nào (areas)")
+        reader.problem(where or set_id, "no_areas", "Bộ tiêu chí chưa có lĩnh vực nào (areas)")
     else:
         for i, raw in enumerate(raw_areas):
             area = reader.node(raw, f"areas[{i}]", None, None, 1)
@@ -264,6 +296,7 @@ def _check_totals(
     if total is not None and areas and area_sum != total:
         reader.problem(
             "total",
+            "areas_sum",
             f"Tổng điểm tối đa các lĩnh vực ({fmt(area_sum)}) khác tổng điểm bộ tiêu chí "
             f"({fmt(total)})",
         )
@@ -273,18 +306,21 @@ def _check_totals(
     if survey is not None and survey_sum != survey:
         reader.problem(
             "survey_total",
+            "survey_sum",
             f"Phần điều tra xã hội học (SIPAS) có tổng {fmt(survey_sum)} điểm, "
             f"cấu hình là {fmt(survey)}",
         )
     if assessed is not None and assessed_sum != assessed:
         reader.problem(
             "self_assessed_total",
+            "assessed_sum",
             f"Phần tự đánh giá, thẩm định có tổng {fmt(assessed_sum)} điểm, "
             f"cấu hình là {fmt(assessed)}",
         )
     if None not in (total, assessed, survey) and assessed + survey != total:
         reader.problem(
             "total",
+            "parts_sum",
             f"Điểm tự đánh giá ({fmt(assessed)}) cộng điểm điều tra ({fmt(survey)}) "
             f"khác tổng điểm ({fmt(total)})",
         )
@@ -293,7 +329,8 @@ def _check_totals(
 def load_criteria(data: Mapping[str, Any]) -> tuple[list[CriteriaSet], list[Problem]]:
     """Every set of a criteria document such as criteria-2026-draft.yaml."""
     if not isinstance(data, Mapping) or not isinstance(data.get("sets"), list):
-        return [], [Problem("sets", "Tệp bộ tiêu chí phải có danh sách bộ tiêu chí (sets)")]
+        message = "Tệp bộ tiêu chí phải có danh sách bộ tiêu chí (sets)"
+        return [], [Problem("sets", message, kind="no_sets")]
     evaluators = data.get("evaluators")
     sets: list[CriteriaSet] = []
     problems: list[Problem] = []
@@ -310,7 +347,7 @@ def load_criteria(data: Mapping[str, Any]) -> tuple[list[CriteriaSet], list[Prob
         if criteria_set is not None:
             if criteria_set.id in seen:
                 message = f"Mã bộ tiêu chí bị trùng: {criteria_set.id}"
-                problems.append(Problem(f"sets[{i}]", message))
+                problems.append(Problem(f"sets[{i}]", message, kind="duplicate_set"))
             seen.add(criteria_set.id)
             sets.append(criteria_set)
     return sets, problems
@@ -324,7 +361,7 @@ def load_criteria_yaml(text: str) -> tuple[list[CriteriaSet], list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"dòng {mark.line + 1}" if mark is not None else "tệp"
-        return [], [Problem(where, yaml_error_message(exc))]
+        return [], [Problem(where, yaml_error_message(exc), kind="yaml")]
     return load_criteria(data)
 
 

@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -43,9 +44,8 @@ from cchc.lib.workbooks import (
 )
 from cchc.par import engine
 from cchc.par.describe import describe_rule
-from cchc.par.engine.loader import read_yaml
+from cchc.par.engine.loader import SUM_KINDS, read_yaml
 from cchc.par.engine.num import InputError, to_decimal
-from cchc.par.io.convert import set_data_from_engine
 from cchc.par.io.importing import MAX_UPLOAD_BYTES, ImportResult, engine_problem
 from cchc.par.models import CriteriaNode, CriteriaSet, Method
 
@@ -503,34 +503,44 @@ def parse_xlsx(
         cached.close()
 
 
+@dataclass
+class _Grid:
+    """The main sheet's rows, its header row and where each column is."""
+
+    name: str
+    rows: list[tuple]
+    cached_rows: list[tuple]  # the same rows with formulas replaced by Excel's last results
+    header: int
+    columns: dict[str, int]
+
+    def cell(self, values: tuple, key: str) -> Any:
+        col = self.columns.get(key)
+        return values[col] if col is not None and col < len(values) else None
+
+
+@dataclass
+class _Tree:
+    """Criteria read from the rows, linked under their parents (engine dict format)."""
+
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+    line_of: dict[str, int] = field(default_factory=dict)
+    # (code, problem kind) already reported on the row; the engine need not repeat it
+    quiet: set[tuple[str, str]] = field(default_factory=set)
+    # codes whose sums cannot be judged: a row below them was unreadable or skipped
+    unjudged: set[str] = field(default_factory=set)
+
+    def skip(self, near: str) -> None:
+        parts = near.split(".") if near else []
+        self.unjudged.update(".".join(parts[:i]) for i in range(1, len(parts)))
+        self.unjudged.update({"total", "self_assessed_total", "survey_total"})
+
+
 def _parse_book(book, cached, known: Mapping[str, str], result: ImportResult) -> ImportResult:
-    name = MAIN_SHEET if MAIN_SHEET in book.sheetnames else book.sheetnames[0]
-    sheet = book[name]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(values)
-        if len(rows) > MAX_ROWS:
-            result.add(f"Trang tính có quá nhiều dòng (tối đa {MAX_ROWS})", sheet=name)
-            return result
-    cached_rows = list(cached[name].iter_rows(values_only=True))
-    if not any(any(_text(v) for v in r) for r in rows):
-        result.add("Trang tính trống: chưa có tiêu chí nào", sheet=name)
+    grid = _read_grid(book, cached, result)
+    if grid is None:
         return result
-    found = _find_header(rows)
-    if found is None:
-        result.add(
-            "Không tìm thấy dòng tiêu đề (ô đầu tiên là “STT”) với các cột STT, "
-            "Lĩnh vực / Tiêu chí, Điểm tối đa",
-            sheet=name,
-        )
-        return result
-    header, columns = found
-    for key, label in (("title", "Lĩnh vực / Tiêu chí"), ("max", "Điểm tối đa")):
-        if key not in columns:
-            result.add(f"Thiếu cột “{label}”", row=header + 1, sheet=name)
-    if result.problems:
-        return result
-    fallback_title = next((_text(r[0]) for r in rows[:header] if r and _text(r[0])), "")
+    fallback_title = next((_text(r[0]) for r in grid.rows[: grid.header] if r and _text(r[0])), "")
     evaluators = {
         **{code: {"name": name} for code, name in known.items()},
         **_read_evaluators(book, result),
@@ -538,42 +548,75 @@ def _parse_book(book, cached, known: Mapping[str, str], result: ImportResult) ->
     lookup = _evaluator_lookup({code: entry["name"] for code, entry in evaluators.items()})
     info, info_rows = _read_info(book, result)
     set_fields = _set_fields(info, info_rows, fallback_title, result)
+    tree = _read_tree(grid, lookup, result)
+    result.rows = len(tree.nodes)
+    if not tree.nodes and not result.problems:
+        result.add("Trang tính chưa có tiêu chí nào dưới dòng tiêu đề", sheet=grid.name)
+    if not tree.nodes:
+        return result
+    _finish_tree(tree.areas)
+    set_fields["areas"] = tree.areas
+    criteria_set, problems = engine.parse_criteria_set(set_fields, evaluators=evaluators or None)
+    _place_problems(problems, tree, info_rows, result)
+    result.problems.sort(key=lambda p: (p.sheet != "" and p.sheet != grid.name, p.row or 0))
+    if criteria_set is not None and not result.problems:
+        result.accept(criteria_set, evaluators)
+    return result
 
-    def cell(values: tuple, key: str) -> Any:
-        col = columns.get(key)
-        return values[col] if col is not None and col < len(values) else None
 
-    line_of: dict[str, int] = {}
-    nodes: dict[str, dict[str, Any]] = {}
-    areas: list[dict[str, Any]] = []
-    quiet: set[tuple[str, str]] = set()  # (code, message prefix) the engine need not repeat
-    # codes whose sums cannot be judged: a row below them was unreadable or skipped
-    unjudged: set[str] = set()
+def _read_grid(book, cached, result: ImportResult) -> _Grid | None:
+    """The main sheet's rows and header, or None with the sheet's problem reported."""
+    name = MAIN_SHEET if MAIN_SHEET in book.sheetnames else book.sheetnames[0]
+    rows = []
+    for values in book[name].iter_rows(values_only=True):
+        rows.append(values)
+        if len(rows) > MAX_ROWS:
+            result.add(f"Trang tính có quá nhiều dòng (tối đa {MAX_ROWS})", sheet=name)
+            return None
+    if not any(any(_text(v) for v in r) for r in rows):
+        result.add("Trang tính trống: chưa có tiêu chí nào", sheet=name)
+        return None
+    found = _find_header(rows)
+    if found is None:
+        result.add(
+            "Không tìm thấy dòng tiêu đề (ô đầu tiên là “STT”) với các cột STT, "
+            "Lĩnh vực / Tiêu chí, Điểm tối đa",
+            sheet=name,
+        )
+        return None
+    header, columns = found
+    for key, label in (("title", "Lĩnh vực / Tiêu chí"), ("max", "Điểm tối đa")):
+        if key not in columns:
+            result.add(f"Thiếu cột “{label}”", row=header + 1, sheet=name)
+    if result.problems:
+        return None
+    cached_rows = list(cached[name].iter_rows(values_only=True))
+    return _Grid(name, rows, cached_rows, header, columns)
+
+
+def _read_tree(grid: _Grid, lookup: Mapping[str, str], result: ImportResult) -> _Tree:
+    """Every criterion row, placed under its parent by code; rows that cannot be placed
+    are reported and make the sums above them unjudged."""
+    tree = _Tree()
     previous = ""
-
-    def skip(near: str) -> None:
-        parts = near.split(".") if near else []
-        unjudged.update(".".join(parts[:i]) for i in range(1, len(parts)))
-        unjudged.update({"total", "self_assessed_total", "survey_total"})
-
-    for index in range(header + 1, len(rows)):
-        values = rows[index]
+    for index in range(grid.header + 1, len(grid.rows)):
+        values = grid.rows[index]
         number = index + 1
         if not values or not any(_text(v) for v in values):
             continue
-        code = _code_text(cell(values, "code"))
-        title = _text(cell(values, "title"))
+        code = _code_text(grid.cell(values, "code"))
+        title = _text(grid.cell(values, "title"))
         if not code and title.lower().startswith("tổng"):
             continue  # the "Tổng cộng" line officials add at the bottom
         if not code:
             result.add("Thiếu mã tiêu chí (cột STT)", row=number)
-            skip(previous)  # most likely a sibling of the row above
+            tree.skip(previous)  # most likely a sibling of the row above
             continue
         if not _CODE.match(code):
             result.add(
                 f"Mã tiêu chí không hợp lệ: “{code}” (ví dụ đúng: 1, 1.4, 1.4.2)", row=number
             )
-            skip(previous)
+            tree.skip(previous)
             continue
         if code.count(".") >= engine.MAX_LEVELS:
             result.add(
@@ -581,149 +624,149 @@ def _parse_book(book, cached, known: Mapping[str, str], result: ImportResult) ->
                 row=number,
                 code=code,
             )
-            skip(code)
+            tree.skip(code)
             continue
-        if code in line_of:
+        if code in tree.line_of:
             result.add(
-                f"Mã tiêu chí bị trùng: {code} (đã có ở dòng {line_of[code]})",
+                f"Mã tiêu chí bị trùng: {code} (đã có ở dòng {tree.line_of[code]})",
                 row=number,
                 code=code,
             )
-            skip(code)
+            tree.skip(code)
             continue
         head = code.rpartition(".")[0]
-        parent = nodes.get(head) if head else None
+        parent = tree.nodes.get(head) if head else None
         if head and parent is None:
             result.add(
                 f"Không có tiêu chí cha “{head}” ở phía trên cho mã “{code}”",
                 row=number,
                 code=code,
             )
-            skip(code)
+            tree.skip(code)
             continue
-        line_of[code] = number
+        tree.line_of[code] = number
         previous = code
-        node: dict[str, Any] = {"code": code, "title": title}
-        raw_max = cell(values, "max")
-        if isinstance(raw_max, str) and raw_max.startswith("="):
-            col = columns["max"]
-            cached_row = cached_rows[index] if index < len(cached_rows) else ()
-            raw_max = cached_row[col] if col < len(cached_row) else None
-            if raw_max is None:
-                node["_sum_children"] = True  # an uncomputed =SUM(...) of the rows below
-        if raw_max is None or _text(raw_max) == "":
-            if not node.get("_sum_children"):
-                result.add("Thiếu điểm tối đa", row=number, code=code)
-                quiet.add((code, "Thiếu điểm tối đa"))
-        else:
-            try:
-                node["max"] = str(_number(raw_max))
-            except InputError:
-                result.add(
-                    f"Điểm tối đa không phải là số: “{_text(raw_max)}”", row=number, code=code
-                )
-                quiet.add((code, "Thiếu điểm tối đa"))
-                node["_bad_max"] = True
-        method_text = _text(cell(values, "method"))
-        if method_text:
-            method = _METHOD_LOOKUP.get(method_text.lower())
-            if method is None:
-                result.add(
-                    f"Phương pháp không hợp lệ: “{method_text}” (chọn: "
-                    + ", ".join(METHOD_LABELS.values())
-                    + ")",
-                    row=number,
-                    code=code,
-                )
-            else:
-                node["method"] = method
-        evaluator_text = _text(cell(values, "evaluator"))
-        if evaluator_text:
-            evaluator = lookup.get(evaluator_text.lower())
-            if evaluator is None:
-                match = re.search(r"\(([^()]+)\)\s*$", evaluator_text)
-                evaluator = lookup.get(match.group(1).lower()) if match else None
-            if evaluator is None:
-                result.add(
-                    f"Cơ quan thẩm định không xác định: “{evaluator_text}”", row=number, code=code
-                )
-            else:
-                node["evaluator"] = evaluator
-        rule_text = _text(cell(values, "rule"))
-        if rule_text:
-            rule = _yaml_mapping(rule_text)
-            if rule is not None:
-                node["rule"] = dict(rule)
-            else:
-                result.add(
-                    "Cột Quy tắc (YAML) không đọc được; ví dụ đúng: {type: binary}",
-                    row=number,
-                    code=code,
-                )
-                quiet.add((code, "Tiêu chí lá chưa có quy tắc"))
-        guidance = _text(cell(values, "guidance"))
-        if guidance and guidance != _generated(node):
-            node["guidance"] = guidance  # the official's own words, kept as written
-        evidence = [line.strip() for line in _text(cell(values, "evidence")).splitlines()]
-        if any(evidence):
-            node["evidence"] = [line for line in evidence if line]
-        exempt = _text(cell(values, "exemptible")).lower()
-        if exempt in _YES:
-            node["exemptible"] = True
-        elif exempt not in _NO:
-            result.add(
-                f"Cột Được miễn áp dụng chỉ nhận “Có” hoặc để trống: “{exempt}”",
-                row=number,
-                code=code,
-            )
-        note = _text(cell(values, "note"))
-        if note:
-            node["note"] = note
-        applicability = _text(cell(values, "applicability"))
-        if applicability:
-            node["applicability"] = applicability
-        meta_text = _text(cell(values, "meta"))
-        if meta_text:
-            meta = _yaml_mapping(meta_text)
-            if meta is not None:
-                node.update({k: v for k, v in meta.items() if k not in _RESERVED})
-            else:
-                result.add("Cột Thông tin khác (YAML) không đọc được", row=number, code=code)
-        nodes[code] = node
+        cached_row = grid.cached_rows[index] if index < len(grid.cached_rows) else ()
+        node = _read_node(grid, values, cached_row, code, title, lookup, tree, result, number)
+        tree.nodes[code] = node
         if parent is None:
-            areas.append(node)
+            tree.areas.append(node)
         else:
             parent.setdefault("children", []).append(node)
-
-    result.rows = len(nodes)
-    if not nodes and not result.problems:
-        result.add("Trang tính chưa có tiêu chí nào dưới dòng tiêu đề", sheet=name)
-    if not nodes:
-        return result
     # sums above an unreadable points cell cannot be judged; saying they fail adds nothing
-    for code, node in nodes.items():
+    for code, node in tree.nodes.items():
         if node.get("_bad_max"):
-            skip(code)
-    _finish_tree(areas)
-    set_fields["areas"] = areas
-    criteria_set, problems = engine.parse_criteria_set(set_fields, evaluators=evaluators or None)
+            tree.skip(code)
+    return tree
+
+
+def _read_node(
+    grid: _Grid,
+    values: tuple,
+    cached_row: tuple,
+    code: str,
+    title: str,
+    lookup: Mapping[str, str],
+    tree: _Tree,
+    result: ImportResult,
+    number: int,
+) -> dict[str, Any]:
+    """One criterion row's cells in the engine's dict format; cell problems reported."""
+
+    def problem(message: str) -> None:
+        result.add(message, row=number, code=code)
+
+    node: dict[str, Any] = {"code": code, "title": title}
+    raw_max = grid.cell(values, "max")
+    if isinstance(raw_max, str) and raw_max.startswith("="):
+        col = grid.columns["max"]
+        raw_max = cached_row[col] if col < len(cached_row) else None
+        if raw_max is None:
+            node["_sum_children"] = True  # an uncomputed =SUM(...) of the rows below
+    if raw_max is None or _text(raw_max) == "":
+        if not node.get("_sum_children"):
+            problem("Thiếu điểm tối đa")
+            tree.quiet.add((code, "missing_max"))
+    else:
+        try:
+            node["max"] = str(_number(raw_max))
+        except InputError:
+            problem(f"Điểm tối đa không phải là số: “{_text(raw_max)}”")
+            tree.quiet.add((code, "missing_max"))
+            node["_bad_max"] = True
+    method_text = _text(grid.cell(values, "method"))
+    if method_text:
+        method = _METHOD_LOOKUP.get(method_text.lower())
+        if method is None:
+            problem(
+                f"Phương pháp không hợp lệ: “{method_text}” (chọn: "
+                + ", ".join(METHOD_LABELS.values())
+                + ")"
+            )
+        else:
+            node["method"] = method
+    evaluator_text = _text(grid.cell(values, "evaluator"))
+    if evaluator_text:
+        evaluator = lookup.get(evaluator_text.lower())
+        if evaluator is None:
+            match = re.search(r"\(([^()]+)\)\s*$", evaluator_text)
+            evaluator = lookup.get(match.group(1).lower()) if match else None
+        if evaluator is None:
+            problem(f"Cơ quan thẩm định không xác định: “{evaluator_text}”")
+        else:
+            node["evaluator"] = evaluator
+    rule_text = _text(grid.cell(values, "rule"))
+    if rule_text:
+        rule = _yaml_mapping(rule_text)
+        if rule is not None:
+            node["rule"] = dict(rule)
+        else:
+            problem("Cột Quy tắc (YAML) không đọc được; ví dụ đúng: {type: binary}")
+            tree.quiet.add((code, "missing_rule"))
+    guidance = _text(grid.cell(values, "guidance"))
+    if guidance and guidance != _generated(node):
+        node["guidance"] = guidance  # the official's own words, kept as written
+    evidence = [line.strip() for line in _text(grid.cell(values, "evidence")).splitlines()]
+    if any(evidence):
+        node["evidence"] = [line for line in evidence if line]
+    exempt = _text(grid.cell(values, "exemptible")).lower()
+    if exempt in _YES:
+        node["exemptible"] = True
+    elif exempt not in _NO:
+        problem(f"Cột Được miễn áp dụng chỉ nhận “Có” hoặc để trống: “{exempt}”")
+    note = _text(grid.cell(values, "note"))
+    if note:
+        node["note"] = note
+    applicability = _text(grid.cell(values, "applicability"))
+    if applicability:
+        node["applicability"] = applicability
+    meta_text = _text(grid.cell(values, "meta"))
+    if meta_text:
+        meta = _yaml_mapping(meta_text)
+        if meta is not None:
+            node.update({k: v for k, v in meta.items() if k not in _RESERVED})
+        else:
+            problem("Cột Thông tin khác (YAML) không đọc được")
+    return node
+
+
+def _place_problems(
+    problems: list[engine.Problem],
+    tree: _Tree,
+    info_rows: Mapping[str, int],
+    result: ImportResult,
+) -> None:
+    """The engine's problems on the rows they concern, less those the rows already said."""
     for problem in problems:
-        if any(
-            problem.where == code and problem.message.startswith(prefix) for code, prefix in quiet
-        ):
+        if (problem.where, problem.kind) in tree.quiet:
             continue
-        if problem.where in unjudged and "tổng" in problem.message.lower():
+        if problem.where in tree.unjudged and problem.kind in SUM_KINDS:
             continue
         if problem.where in info_rows:
             found = engine_problem(problem, {})
             result.add(found.message, row=info_rows[problem.where], sheet=INFO_SHEET)
         else:
-            result.problems.append(engine_problem(problem, line_of))
-    result.problems.sort(key=lambda p: (p.sheet != "" and p.sheet != name, p.row or 0))
-    if criteria_set is not None and not result.problems:
-        result.criteria_set = criteria_set
-        result.data = set_data_from_engine(criteria_set, evaluators)
-    return result
+            result.problems.append(engine_problem(problem, tree.line_of))
 
 
 def _generated(node: Mapping[str, Any]) -> str:

@@ -1,8 +1,9 @@
 """What an import found: every problem with its place, and the set when clean.
 
 Both importers (Excel in ``excel.py``, YAML here) end by asking the engine to parse the
-set, then map each engine problem back to the row or line it came from. Nothing is
-saved here; the import page shows the report and a service saves a clean result.
+set, then map each engine problem back to the row or line it came from. A clean result
+is an engine ``CriteriaSet`` (with the evaluators it names); nothing is saved here: the
+import page shows the report and a service saves the set.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import yaml
 from cchc.org.models import UnitType
 from cchc.par import engine
 from cchc.par.engine.loader import compose_yaml, read_yaml, yaml_error_message
-from cchc.par.io.convert import SetData, set_data_from_engine
+from cchc.par.io.convert import evaluators_used
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -72,12 +73,16 @@ class ImportProblem:
 class ImportResult:
     problems: list[ImportProblem] = field(default_factory=list)
     criteria_set: engine.CriteriaSet | None = None
-    data: SetData | None = None
+    evaluators: dict[str, dict[str, Any]] = field(default_factory=dict)  # the ones it names
     rows: int = 0  # criteria read
 
     @property
     def ok(self) -> bool:
-        return not self.problems and self.data is not None
+        return not self.problems and self.criteria_set is not None
+
+    def accept(self, criteria_set: engine.CriteriaSet, evaluators: Mapping | None) -> None:
+        self.criteria_set = criteria_set
+        self.evaluators = evaluators_used(criteria_set, evaluators)
 
     def add(self, message: str, **where: Any) -> None:
         self.problems.append(ImportProblem(message, **where))
@@ -189,8 +194,7 @@ def parse_yaml(content: bytes | str, *, unit_type: str = "", set_id: str = "") -
     lines = _code_lines(text)
     result.problems = [engine_problem(p, lines) for p in problems]
     if criteria_set is not None and not result.problems:
-        result.criteria_set = criteria_set
-        result.data = set_data_from_engine(criteria_set, evaluators)
+        result.accept(criteria_set, evaluators)
         result.rows = sum(1 for _ in criteria_set.nodes())
     return result
 

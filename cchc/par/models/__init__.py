@@ -5,7 +5,6 @@ from cchc.par.models.criteria import (  # noqa: F401
     SCORED_UNIT_TYPES,
     CriteriaNode,
     CriteriaSet,
-    CriteriaSetQuerySet,
     Method,
     SetStatus,
     _default_classification,  # referenced by migration 0001

@@ -1,8 +1,9 @@
 """Criteria sets (bộ tiêu chí) of the PAR Index, stored per year and unit type.
 
 The rows are the editable, versioned form of a criteria set; every score is computed
-by the pure engine in ``cchc.par.engine`` after ``cchc.par.io.convert.to_engine`` turns the
-rows into an engine ``CriteriaSet``. Nothing here computes points.
+by the pure engine in ``cchc.par.engine`` after
+``cchc.par.io.convert.criteria_set_to_engine`` turns the rows into an engine
+``CriteriaSet``. Nothing here computes points.
 
 A set is a draft while Sở Nội vụ prepares it and frozen once an evaluation year uses
 it; a frozen set never changes again: revising it makes version + 1 as a new draft.
@@ -41,19 +42,6 @@ SCORED_UNIT_TYPES = [
 
 def _default_classification() -> list[dict]:
     return [{"group": "A", "min": 90}, {"group": "B", "min": 80}, {"group": "C"}]
-
-
-class CriteriaSetQuerySet(models.QuerySet):
-    def for_year(self, year: int) -> CriteriaSetQuerySet:
-        return self.filter(year=year)
-
-    def latest_versions(self) -> CriteriaSetQuerySet:
-        newer = CriteriaSet.objects.filter(
-            year=models.OuterRef("year"),
-            unit_type=models.OuterRef("unit_type"),
-            version__gt=models.OuterRef("version"),
-        )
-        return self.exclude(models.Exists(newer))
 
 
 class CriteriaSet(models.Model):
@@ -123,8 +111,6 @@ class CriteriaSet(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-
-    objects = CriteriaSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bộ tiêu chí"
@@ -251,10 +237,6 @@ class CriteriaNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
-
-    @property
-    def level_label(self) -> str:
-        return {1: "Lĩnh vực", 2: "Tiêu chí"}.get(self.depth, "Tiêu chí thành phần")
 
     def evidence_items(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]

@@ -20,7 +20,7 @@ from cchc.core.models import AuditEntry
 from cchc.org.models import Unit, UnitType
 from cchc.par import engine
 from cchc.par.describe import describe_rule
-from cchc.par.io.convert import to_engine_dict
+from cchc.par.io.convert import criteria_set_problems
 from cchc.par.models import CriteriaNode, CriteriaSet
 
 CRITERIA_SET_ACTIONS = frozenset({Action.VIEW_PAR_CRITERIA, Action.MANAGE_PAR})
@@ -134,7 +134,7 @@ def criteria_set_detail(criteria_set: CriteriaSet) -> SetDetail:
     for node in nodes:
         counts[node.depth] = counts.get(node.depth, 0) + 1
     leaves = [r.node for r in rows if r.leaf]
-    _, problems = engine.parse_criteria_set(to_engine_dict(criteria_set, nodes))
+    problems = criteria_set_problems(criteria_set, nodes)
     history = list(
         AuditEntry.objects.filter(
             object_type=CriteriaSet._meta.label_lower, object_id=str(criteria_set.pk)

@@ -8,8 +8,7 @@ do the same. The engine validates every set before it is saved.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from decimal import Decimal
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -19,23 +18,13 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_record
 from cchc.par import engine
-from cchc.par.io.convert import SetData, set_data_from_engine, to_engine_dict
-from cchc.par.models import CriteriaNode, CriteriaSet, SetStatus
-
-_SET_FIELDS = (
-    "code",
-    "title",
-    "total",
-    "self_assessed_total",
-    "survey_total",
-    "classification",
-    "adjustments_enabled",
-    "bonus_cap",
-    "penalty_cap",
-    "evaluators",
-    "meta",
+from cchc.par.io.convert import (
+    criteria_set_problems,
+    criteria_set_to_engine,
+    nodes_from_engine,
+    set_fields_from_engine,
 )
-
+from cchc.par.models import CriteriaNode, CriteriaSet, SetStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,84 +46,44 @@ def _refuse_races(service: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _check(data: SetData) -> None:
-    """Refuse anything the engine would not score (the import page shows why first)."""
-    probe = CriteriaSet(unit_type="")
-    _apply_fields(probe, data)
-    nodes = _unsaved_nodes(probe, data)
-    _, problems = engine.parse_criteria_set(to_engine_dict(probe, nodes))
+def _check(criteria: engine.CriteriaSet) -> None:
+    """Refuse anything the engine would not score (the import page shows why first):
+    the set is read back through the one writer and reader."""
+    _, problems = engine.parse_criteria_set(engine.criteria_set_to_dict(criteria))
     if problems:
         raise ValidationError([str(p) for p in problems])
 
 
-def _unsaved_nodes(criteria_set: CriteriaSet, data: SetData) -> list[CriteriaNode]:
-    """Node objects linked by parent, with fake keys so the tree can be walked unsaved."""
-    nodes: list[CriteriaNode] = []
-    by_code: dict[str, CriteriaNode] = {}
-    for position, row in enumerate(data.nodes, start=1):
-        node = _node(criteria_set, row, position)
-        node.pk = -position
-        parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
-        node.parent_id = parent.pk if parent is not None else None
-        by_code[row["code"]] = node
-        nodes.append(node)
-    return nodes
-
-
-def _node(criteria_set: CriteriaSet, row: dict[str, Any], position: int) -> CriteriaNode:
-    return CriteriaNode(
-        criteria_set=criteria_set,
-        code=row["code"],
-        position=position,
-        depth=row["depth"],
-        title=row["title"],
-        max_points=Decimal(str(row["max_points"])),
-        method=row["method"],
-        rule=row["rule"],
-        evaluator_code=row["evaluator_code"],
-        guidance=row["guidance"],
-        evidence=row["evidence"],
-        exemptible=row["exemptible"],
-        applicability=row["applicability"],
-        note=row["note"],
-        meta=row["meta"],
-    )
-
-
-def _save_nodes(criteria_set: CriteriaSet, data: SetData) -> int:
+def _save_tree(criteria_set: CriteriaSet, criteria: engine.CriteriaSet) -> int:
     """Insert the tree level by level: one bulk insert per depth, parents first."""
-    rows = list(enumerate(data.nodes, start=1))
+    levels: dict[int, list[tuple[CriteriaNode, str | None]]] = {}
+    for node, parent_code in nodes_from_engine(criteria_set, criteria):
+        levels.setdefault(node.depth, []).append((node, parent_code))
     by_code: dict[str, CriteriaNode] = {}
-    for depth in sorted({row["depth"] for _, row in rows}):
+    for depth in sorted(levels):
         level = []
-        for position, row in rows:
-            if row["depth"] != depth:
-                continue
-            node = _node(criteria_set, row, position)
-            if row["parent_code"]:
-                node.parent = by_code[row["parent_code"]]
+        for node, parent_code in levels[depth]:
+            if parent_code:
+                node.parent = by_code[parent_code]
             level.append(node)
         created = CriteriaNode.objects.bulk_create(level)
         if created and created[0].pk is None:  # backends that do not return keys
-            saved = CriteriaNode.objects.filter(criteria_set=criteria_set, depth=depth)
-            created = list(saved)
+            created = list(CriteriaNode.objects.filter(criteria_set=criteria_set, depth=depth))
         for node in created:
             by_code[node.code] = node
-    return len(rows)
+    return sum(len(level) for level in levels.values())
 
 
-def _set_data(criteria_set: CriteriaSet) -> SetData:
-    cs = engine.criteria_set_from_dict(to_engine_dict(criteria_set))
-    data = set_data_from_engine(cs, criteria_set.evaluators)
-    data.fields["meta"] = dict(criteria_set.meta or {})
-    return data
+def _apply_fields(
+    criteria_set: CriteriaSet, criteria: engine.CriteriaSet, evaluators: Mapping | None
+) -> None:
+    for name, value in set_fields_from_engine(criteria, evaluators).items():
+        setattr(criteria_set, name, value)
 
 
-def _apply_fields(criteria_set: CriteriaSet, data: SetData) -> None:
-    for name in _SET_FIELDS:
-        if name in data.fields:
-            value = CriteriaSet._meta.get_field(name).to_python(data.fields[name])
-            setattr(criteria_set, name, value)
+def _copy_fields(criteria_set: CriteriaSet, source: CriteriaSet, tree: engine.CriteriaSet) -> None:
+    _apply_fields(criteria_set, tree, source.evaluators)
+    criteria_set.meta = dict(source.meta or {})
 
 
 def _next_version(year: int, unit_type: str) -> int:
@@ -159,19 +108,25 @@ def _summary_data(criteria_set: CriteriaSet, **extra: Any) -> dict[str, Any]:
 
 @_refuse_races
 def criteria_set_import(
-    *, actor, year: int, unit_type: str, data: SetData, source: str = ""
+    *,
+    actor,
+    year: int,
+    unit_type: str,
+    criteria: engine.CriteriaSet,
+    evaluators: Mapping[str, Any] | None = None,
+    source: str = "",
 ) -> CriteriaSet:
-    """Save an imported set for a year and unit type.
+    """Save an imported set (``criteria``, naming ``evaluators``) for a year and unit type.
 
     No set yet: version 1. The latest version is a draft: its content is replaced.
     The latest version is frozen: a new draft version is made from the import.
     """
-    _check(data)
+    _check(criteria)
     latest = CriteriaSet.objects.filter(year=year, unit_type=unit_type).order_by("-version").first()
     if latest is not None and latest.status == SetStatus.DRAFT:
         criteria_set = latest
         criteria_set.nodes.all().delete()
-        _apply_fields(criteria_set, data)
+        _apply_fields(criteria_set, criteria, evaluators)
         criteria_set.full_clean(exclude=["revised_from", "cloned_from", "created_by"])
         criteria_set.save()
         action, verb = "criteria_set.replace", "Thay nội dung"
@@ -183,11 +138,11 @@ def criteria_set_import(
             revised_from=latest,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        _apply_fields(criteria_set, data)
+        _apply_fields(criteria_set, criteria, evaluators)
         criteria_set.full_clean(exclude=["revised_from", "cloned_from", "created_by"])
         criteria_set.save()
         action, verb = "criteria_set.import", "Nhập"
-    count = _save_nodes(criteria_set, data)
+    count = _save_tree(criteria_set, criteria)
     audit_record(
         actor=actor,
         action=action,
@@ -209,7 +164,7 @@ def criteria_set_clone(
             f"Năm {year} đã có bộ tiêu chí cho loại đơn vị này; "
             "hãy sửa đổi bộ đã có thay vì sao chép."
         )
-    data = _set_data(source)
+    tree = criteria_set_to_engine(source)
     criteria_set = CriteriaSet(
         year=year,
         unit_type=unit_type,
@@ -217,9 +172,9 @@ def criteria_set_clone(
         cloned_from=source,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _apply_fields(criteria_set, data)
+    _copy_fields(criteria_set, source, tree)
     criteria_set.save()
-    count = _save_nodes(criteria_set, data)
+    count = _save_tree(criteria_set, tree)
     audit_record(
         actor=actor,
         action="criteria_set.clone",
@@ -233,7 +188,7 @@ def criteria_set_clone(
 @transaction.atomic
 def criteria_set_freeze(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
     """Freeze a draft for use by an evaluation year; it never changes afterwards."""
-    problems = engine.parse_criteria_set(to_engine_dict(criteria_set))[1]
+    problems = criteria_set_problems(criteria_set)
     if problems:
         raise ValidationError(
             ["Bộ tiêu chí chưa hợp lệ, không thể khóa:", *(str(p) for p in problems)]
@@ -266,7 +221,7 @@ def criteria_set_revise(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
     siblings = CriteriaSet.objects.filter(year=criteria_set.year, unit_type=criteria_set.unit_type)
     if siblings.filter(version__gt=criteria_set.version).exists():
         raise ValidationError("Đã có phiên bản mới hơn của bộ tiêu chí này.")
-    data = _set_data(criteria_set)
+    tree = criteria_set_to_engine(criteria_set)
     revision = CriteriaSet(
         year=criteria_set.year,
         unit_type=criteria_set.unit_type,
@@ -274,9 +229,9 @@ def criteria_set_revise(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
         revised_from=criteria_set,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _apply_fields(revision, data)
+    _copy_fields(revision, criteria_set, tree)
     revision.save()
-    count = _save_nodes(revision, data)
+    count = _save_tree(revision, tree)
     audit_record(
         actor=actor,
         action="criteria_set.revise",

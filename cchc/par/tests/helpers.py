@@ -34,9 +34,10 @@ NODE_FIELDS = (
 
 
 def draft_data(set_id: str = "so-ban-nganh", unit_type: str = UnitType.DEPARTMENT):
+    """The draft's set as the import reads it: the engine set and the evaluators it names."""
     result = parse_yaml(DRAFT_CRITERIA_PATH.read_bytes(), unit_type=unit_type, set_id=set_id)
     assert result.ok, result.problems
-    return result.data
+    return result
 
 
 def draft_set(
@@ -46,8 +47,13 @@ def draft_set(
     unit_type: str = UnitType.DEPARTMENT,
     set_id: str = "so-ban-nganh",
 ) -> CriteriaSet:
+    result = draft_data(set_id, unit_type)
     return criteria_set_import(
-        actor=actor, year=year, unit_type=unit_type, data=draft_data(set_id, unit_type)
+        actor=actor,
+        year=year,
+        unit_type=unit_type,
+        criteria=result.criteria_set,
+        evaluators=result.evaluators,
     )
 
 

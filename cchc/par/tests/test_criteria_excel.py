@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from cchc.org.models import UnitType
-from cchc.par.io.convert import to_engine
+from cchc.par.io.convert import criteria_set_to_engine
 from cchc.par.io.excel import COLUMNS, INFO_SHEET, MAIN_SHEET, export_xlsx, parse_xlsx
 from cchc.par.services.criteria import criteria_set_import
 from cchc.par.tests.helpers import draft_set, node_rows, row_of, save, totals, workbook
@@ -29,7 +29,7 @@ def exported(stored):
 
 def _problems(content):
     result = parse_xlsx(content)
-    assert not result.ok and result.data is None
+    assert not result.ok and result.criteria_set is None
     return [(p.row, p.message) for p in result.problems]
 
 
@@ -56,7 +56,11 @@ def test_export_then_import_gives_an_identical_set_and_identical_results(stored,
     result = parse_xlsx(exported)
     assert result.ok, result.problems
     again = criteria_set_import(
-        actor=None, year=2027, unit_type=UnitType.DEPARTMENT, data=result.data
+        actor=None,
+        year=2027,
+        unit_type=UnitType.DEPARTMENT,
+        criteria=result.criteria_set,
+        evaluators=result.evaluators,
     )
     assert node_rows(again) == node_rows(stored)
     for field in (
@@ -73,8 +77,10 @@ def test_export_then_import_gives_an_identical_set_and_identical_results(stored,
         "meta",
     ):
         assert getattr(again, field) == getattr(stored, field), field
-    assert to_engine(again) == to_engine(stored)
-    assert totals(to_engine(again), seed=7) == totals(to_engine(stored), seed=7)
+    assert criteria_set_to_engine(again) == criteria_set_to_engine(stored)
+    assert totals(criteria_set_to_engine(again), seed=7) == totals(
+        criteria_set_to_engine(stored), seed=7
+    )
 
 
 def test_it_reports_children_that_do_not_sum_to_their_parent(exported):
@@ -271,3 +277,30 @@ def test_problems_are_listed_in_row_order(exported):
     sheet.cell(row_of(sheet, "2"), COL["evaluator"]).value = "Không rõ"
     rows = [row for row, _ in _problems(save(book))]
     assert rows == sorted(rows) and len(rows) == 3
+
+
+def test_the_report_places_engine_problems_by_kind_not_by_wording():
+    from cchc.par import engine
+    from cchc.par.io.excel import _place_problems, _Tree
+    from cchc.par.io.importing import ImportResult
+
+    tree = _Tree(line_of={"1": 5, "1.1": 6, "1.2": 7})
+    tree.quiet.add(("1.1", "missing_max"))  # the row already said so in its own words
+    tree.skip("1.2.3")  # a row under 1.2 was unreadable: the sums of 1 and 1.2 are unjudged
+    result = ImportResult()
+    _place_problems(
+        [
+            engine.Problem("1.1", "any wording", kind="missing_max"),
+            engine.Problem("1.2", "any wording", kind="children_sum"),
+            engine.Problem("total", "any wording", kind="areas_sum"),
+            engine.Problem("1.2", "Tổng quát: another kind", kind="rule"),
+            engine.Problem("1", "Thiếu điểm tối đa?", kind="bad_method"),
+        ],
+        tree,
+        {},
+        result,
+    )
+    assert [(p.row, p.message) for p in result.problems] == [
+        (7, "Tổng quát: another kind"),
+        (5, "Thiếu điểm tối đa?"),
+    ]

@@ -52,5 +52,5 @@ def test_formula_like_titles_and_notes_are_text_in_the_criteria_workbook(cast, c
     # and the file reads back with the same words
     result = parse_xlsx(response.content)
     assert result.ok, result.problems
-    read = {n["code"]: n for n in result.data.nodes}
-    assert [read[n.code]["title"] for n in nodes] == HOSTILE
+    read = {n.code: n for n in result.criteria_set.nodes()}
+    assert [read[n.code].title for n in nodes] == HOSTILE

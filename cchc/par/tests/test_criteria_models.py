@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from cchc.org.models import UnitType
 from cchc.par import engine
 from cchc.par.engine import DRAFT_CRITERIA_PATH, load_criteria_yaml
-from cchc.par.io.convert import to_engine, validate
+from cchc.par.io.convert import criteria_set_problems, criteria_set_to_engine
 from cchc.par.models import CriteriaNode, CriteriaSet, SetStatus
 from cchc.par.tests.helpers import draft_set, totals
 
@@ -76,17 +76,17 @@ def test_it_refuses_an_unknown_method():
 def test_the_stored_draft_converts_to_the_engine_set_it_came_from():
     stored = draft_set()
     sets, _ = load_criteria_yaml(DRAFT_CRITERIA_PATH.read_text(encoding="utf-8"))
-    assert to_engine(stored) == replace(sets[0], unit_types=(UnitType.DEPARTMENT,))
-    assert totals(to_engine(stored)) == totals(sets[0])
+    assert criteria_set_to_engine(stored) == replace(sets[0], unit_types=(UnitType.DEPARTMENT,))
+    assert totals(criteria_set_to_engine(stored)) == totals(sets[0])
 
 
 def test_a_stored_set_that_no_longer_adds_up_is_reported_by_the_engine():
     stored = draft_set()
     CriteriaNode.objects.filter(criteria_set=stored, code="1.1.1").update(max_points=2)
-    messages = [(p.where, p.message) for p in validate(stored)]
+    messages = [(p.where, p.message) for p in criteria_set_problems(stored)]
     assert ("1.1", "Tổng điểm tối đa của các tiêu chí con (4) khác điểm tối đa (3)") in messages
     with pytest.raises(engine.CriteriaError):
-        to_engine(stored)
+        criteria_set_to_engine(stored)
 
 
 def test_groups_read_as_officials_write_them():

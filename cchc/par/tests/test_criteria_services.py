@@ -1,11 +1,15 @@
 """Import, clone, freeze and revise: versions, audit entries, and what is refused."""
 
+from dataclasses import replace
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from cchc.core.models import AuditEntry
 from cchc.org.models import UnitType
-from cchc.par.io.convert import to_engine
+from cchc.par import engine
+from cchc.par.io.convert import criteria_set_to_engine
 from cchc.par.models import CriteriaNode, CriteriaSet, SetStatus
 from cchc.par.services.criteria import (
     criteria_set_clone,
@@ -29,7 +33,7 @@ def _audit(criteria_set):
 def test_importing_creates_version_1_as_a_draft_with_an_audit_entry(cast):
     stored = draft_set(actor=cast.admin)
     assert (stored.year, stored.version, stored.status) == (2026, 1, SetStatus.DRAFT)
-    assert stored.nodes.count() == sum(1 for _ in to_engine(stored).nodes())
+    assert stored.nodes.count() == sum(1 for _ in criteria_set_to_engine(stored).nodes())
     entry = AuditEntry.objects.get(action="criteria_set.import")
     assert entry.actor == cast.admin and entry.object_id == str(stored.pk)
 
@@ -50,12 +54,20 @@ def test_importing_over_a_frozen_set_makes_a_new_version_and_keeps_the_old_one(c
     assert node_rows(first) == before
 
 
+def _with_max(criteria_set: engine.CriteriaSet, code: str, points: Decimal):
+    def walk(node: engine.Node) -> engine.Node:
+        node = replace(node, children=tuple(walk(child) for child in node.children))
+        return replace(node, max=points) if node.code == code else node
+
+    return replace(criteria_set, areas=tuple(walk(area) for area in criteria_set.areas))
+
+
 def test_an_import_the_engine_rejects_saves_nothing():
-    data = draft_data()
-    data.nodes[2]["max_points"] = "5"  # 1.1.1 no longer sums into 1.1
+    # 1.1.1 no longer sums into 1.1
+    tampered = _with_max(draft_data().criteria_set, "1.1.1", Decimal(5))
     before = counts()
     with pytest.raises(ValidationError) as caught:
-        criteria_set_import(actor=None, year=2026, unit_type=UnitType.DEPARTMENT, data=data)
+        criteria_set_import(actor=None, year=2026, unit_type=UnitType.DEPARTMENT, criteria=tampered)
     assert any("Tổng điểm tối đa của các tiêu chí con" in m for m in caught.value.messages)
     assert counts() == before
 
@@ -66,8 +78,8 @@ def test_cloning_starts_a_new_year_with_the_same_tree(cast):
     clone = criteria_set_clone(actor=cast.admin, source=source, year=2026)
     assert (clone.year, clone.version, clone.status) == (2026, 1, SetStatus.DRAFT)
     assert [r[:-1] for r in node_rows(clone)] == [r[:-1] for r in node_rows(source)]
-    assert to_engine(clone) == to_engine(source)
-    assert totals(to_engine(clone)) == totals(to_engine(source))
+    assert criteria_set_to_engine(clone) == criteria_set_to_engine(source)
+    assert totals(criteria_set_to_engine(clone)) == totals(criteria_set_to_engine(source))
     assert _audit(clone) == ["criteria_set.clone"]
 
 

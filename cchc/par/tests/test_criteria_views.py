@@ -191,6 +191,31 @@ def test_the_admin_imports_in_two_steps_and_nothing_is_saved_before_confirming(
     assert created.nodes.count() == stored.nodes.count()
 
 
+def test_the_confirmation_carries_the_set_in_the_engine_format_and_reads_it_again(
+    cast, client_as, stored
+):
+    from django.core import signing
+
+    from cchc.par import engine
+    from cchc.par.io.convert import criteria_set_to_engine
+    from cchc.par.views.criteria import IMPORT_SALT
+
+    client = client_as(cast.admin)
+    token = _upload(client, _xlsx(stored)).context["token"]
+    payload = signing.loads(token, salt=IMPORT_SALT)
+    # the one interchange format: the engine's dict, which its reader takes back
+    assert engine.criteria_set_from_dict(payload["set"]) == criteria_set_to_engine(stored)
+    assert set(payload["evaluators"]) == set(stored.evaluators)
+
+    # a signed set that no longer adds up is refused by the engine, and nothing is saved
+    payload["set"]["areas"][0]["max"] = 1
+    forged = signing.dumps(payload, salt=IMPORT_SALT, compress=True)
+    before = counts()
+    response = client.post(IMPORT, {"token": forged}, follow=True)
+    assert "khác điểm tối đa (1)" in response.content.decode()
+    assert counts() == before
+
+
 def test_a_yaml_file_imports_the_same_way(cast, client_as, stored):
     client = client_as(cast.admin)
     text = client.get(url("par_criteria_yaml", stored)).content
@@ -263,8 +288,14 @@ def test_a_tampered_confirmation_saves_nothing(cast, client_as, stored):
 
 
 def _tiny(year):
-    data = parse_yaml(TINY.encode()).data
-    return criteria_set_import(actor=None, year=year, unit_type=UnitType.DEPARTMENT, data=data)
+    result = parse_yaml(TINY.encode())
+    return criteria_set_import(
+        actor=None,
+        year=year,
+        unit_type=UnitType.DEPARTMENT,
+        criteria=result.criteria_set,
+        evaluators=result.evaluators,
+    )
 
 
 def _queries(client, path):

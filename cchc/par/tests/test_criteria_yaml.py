@@ -7,8 +7,8 @@ import yaml
 
 from cchc.org.models import UnitType
 from cchc.par.demo import CRITERIA_2023_PATH
-from cchc.par.engine import DRAFT_CRITERIA_PATH, load_criteria_yaml
-from cchc.par.io.convert import to_engine, yaml_document
+from cchc.par.engine import DRAFT_CRITERIA_PATH, criteria_set_to_dict, load_criteria_yaml
+from cchc.par.io.convert import criteria_set_to_engine, yaml_document
 from cchc.par.io.importing import dump_yaml, parse_yaml
 from cchc.par.services.criteria import criteria_set_import
 from cchc.par.tests.helpers import draft_set, node_rows, totals
@@ -37,19 +37,25 @@ def test_export_then_import_through_yaml_gives_an_identical_set_and_results():
     result = parse_yaml(text.encode(), unit_type=UnitType.DEPARTMENT)
     assert result.ok, result.problems
     again = criteria_set_import(
-        actor=None, year=2027, unit_type=UnitType.DEPARTMENT, data=result.data
+        actor=None,
+        year=2027,
+        unit_type=UnitType.DEPARTMENT,
+        criteria=result.criteria_set,
+        evaluators=result.evaluators,
     )
     assert node_rows(again) == node_rows(stored)
     assert again.evaluators == stored.evaluators
-    assert to_engine(again) == to_engine(stored)
-    assert totals(to_engine(again), seed=3) == totals(to_engine(stored), seed=3)
+    assert criteria_set_to_engine(again) == criteria_set_to_engine(stored)
+    assert totals(criteria_set_to_engine(again), seed=3) == totals(
+        criteria_set_to_engine(stored), seed=3
+    )
 
 
 def test_the_exported_yaml_reads_back_with_the_engine_loader():
     result = parse_yaml(DRAFT_CRITERIA_PATH.read_bytes(), set_id="xa-phuong-dac-khu")
     assert result.ok
     sets, problems = load_criteria_yaml(
-        dump_yaml({"sets": [{"id": "x", **result.data.fields, "areas": []}]})
+        dump_yaml({"sets": [{**criteria_set_to_dict(result.criteria_set), "id": "x", "areas": []}]})
     )
     assert sets == [] and problems  # an empty tree is refused, with a message
     assert problems[0].message == "Bộ tiêu chí chưa có lĩnh vực nào (areas)"

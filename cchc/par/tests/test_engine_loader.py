@@ -134,3 +134,24 @@ def test_the_draft_survives_export_and_import_through_yaml():
     for criteria_set in sets:
         text = yaml.safe_dump(criteria_set_to_dict(criteria_set), allow_unicode=True)
         assert criteria_set_from_dict(yaml.safe_load(text)) == criteria_set
+
+
+def test_every_problem_carries_a_stable_kind(draft):
+    from cchc.par.engine.loader import SUM_KINDS
+
+    data = _department_set(draft)
+    area = data["areas"][0]
+    area["max"] = area["max"] + 1  # the area no longer sums its criteria, nor the set its areas
+    leaf = area["criteria"][0]["sub_criteria"][0]
+    del leaf["rule"]
+    data["areas"].append({"code": "x", "title": "", "max": "nhiều", "rule": {"type": "binary"}})
+    _, problems = load_criteria({"sets": [data]})
+    kinds = {(p.where, p.kind) for p in problems}
+    assert (area["code"], "children_sum") in kinds
+    assert ("total", "areas_sum") in kinds
+    assert (leaf["code"], "missing_rule") in kinds
+    assert {("x", "bad_area_code"), ("x", "no_title"), ("x", "not_a_number")} <= kinds
+    assert all(p.kind for p in problems)
+    assert {"children_sum", "areas_sum"} <= SUM_KINDS
+    assert load_criteria({})[1][0].kind == "no_sets"
+    assert load_criteria_yaml("sets: [\n")[1][0].kind == "yaml"

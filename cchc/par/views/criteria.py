@@ -18,9 +18,11 @@ from cchc import access
 from cchc.access import Action
 from cchc.lib import downloads
 from cchc.lib.downloads import file_response
+from cchc.lib.forms import flash_validation_error
+from cchc.par import engine
 from cchc.par.forms import CriteriaCloneForm, CriteriaImportForm
 from cchc.par.io import excel
-from cchc.par.io.convert import SetData, yaml_document
+from cchc.par.io.convert import yaml_document
 from cchc.par.io.importing import dump_yaml, parse_yaml
 from cchc.par.models import CriteriaSet, SetStatus
 from cchc.par.selectors import criteria as selectors
@@ -113,8 +115,9 @@ def criteria_import(request):
                 "year": year,
                 "unit_type": unit_type,
                 "filename": form.cleaned_data["file"].name,
-                "fields": result.data.fields,
-                "nodes": result.data.nodes,
+                # the set in the one interchange format, read back on confirmation
+                "set": engine.criteria_set_to_dict(result.criteria_set),
+                "evaluators": result.evaluators,
             },
             salt=IMPORT_SALT,
             compress=True,
@@ -138,20 +141,26 @@ def _outcome(year: int, unit_type: str) -> str:
 def _import_confirm(request):
     try:
         payload = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        if "set" not in payload:  # a report made before the format changed
+            raise signing.BadSignature
     except signing.BadSignature:
         messages.error(request, "Phiên nhập tệp đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại.")
         return redirect("par_criteria_import")
+    # the set travels in the one interchange format and is read again by the engine
+    criteria, problems = engine.parse_criteria_set(payload["set"])
     try:
+        if problems:
+            raise ValidationError([str(p) for p in problems])
         criteria_set = criteria_set_import(
             actor=request.user,
             year=payload["year"],
             unit_type=payload["unit_type"],
-            data=SetData(fields=payload["fields"], nodes=payload["nodes"]),
+            criteria=criteria,
+            evaluators=payload["evaluators"],
             source=payload["filename"],
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_validation_error(request, exc)
         return redirect("par_criteria_import")
     messages.success(
         request, f"Đã lưu bộ tiêu chí năm {criteria_set.year}, phiên bản {criteria_set.version}."

@@ -37,7 +37,12 @@ class Command(BaseCommand):
             raise CommandError(f"Tệp có {len(result.problems)} lỗi; chưa lưu gì.")
         try:
             criteria_set = criteria_set_import(
-                actor=None, year=year, unit_type=unit_type, data=result.data, source=path.name
+                actor=None,
+                year=year,
+                unit_type=unit_type,
+                criteria=result.criteria_set,
+                evaluators=result.evaluators,
+                source=path.name,
             )
             if freeze:
                 criteria_set_freeze(actor=None, criteria_set=criteria_set)
