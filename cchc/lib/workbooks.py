@@ -1,7 +1,7 @@
 """Workbooks and CSV files in the officials' style, with text that never becomes a formula.
 
 Every export writes through here: the statistics dashboard and criterion 1.4 evidence
-(``cchc/stats/exports.py``) and the criteria sets (``cchc/par/excel.py``). Titles,
+(``cchc/stats/exports.py``) and the criteria sets (``cchc/par/io/excel.py``). Titles,
 names and notes come from users, and a title such as ``=HYPERLINK("http://x","y")``
 written as an ordinary value would be a live formula in the office's Excel (CSV and
 formula injection, OWASP). So:
