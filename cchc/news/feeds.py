@@ -23,7 +23,7 @@ class ArticleFeed(Feed):
 
     def title(self, page) -> str:
         section = self._section(page)
-        where = "tỉnh An Giang" if section.is_province else section.unit.name
+        where = section.unit.name_in_sentence if section.is_province else section.unit.name
         if isinstance(page, TopicPage):
             return f"{page.title} – Cải cách hành chính – {where}"
         return f"Cải cách hành chính – {where}"

@@ -27,7 +27,6 @@ from cchc.news.media import ArticlePageForm as MediaCheckedArticleForm
 from cchc.news.slugs import SlugFromTitleMixin, free_slug
 from cchc.org.models import Unit, UnitType
 
-PROVINCE_UNIT_SLUG = "tinh-an-giang"
 SECTION_SLUG = "cchc"
 SECTION_TITLE = "Cải cách hành chính"
 
@@ -372,7 +371,3 @@ class Newsroom(models.Model):
 
     def __str__(self) -> str:
         return f"Ban biên tập tin CCHC – {self.unit}"
-
-
-def province_unit() -> Unit | None:
-    return Unit.objects.filter(slug=PROVINCE_UNIT_SLUG).first()

@@ -169,6 +169,14 @@ class Unit(index.Indexed, models.Model):
     def is_active(self) -> bool:
         return self.is_active_on(timezone.localdate())
 
+    @property
+    def name_in_sentence(self) -> str:
+        """The name inside a sentence: "tỉnh An Giang", "xã An Phú"; an agency keeps
+        its capital ("Sở Nội vụ")."""
+        if self.unit_type in {UnitType.PROVINCE, UnitType.DISTRICT, UnitType.COMMUNE}:
+            return self.name[:1].lower() + self.name[1:]
+        return self.name
+
     def lineage_ids(self) -> list[int]:
         """This unit and every predecessor, transitively (see unit_lineages)."""
         return unit_lineages([self.pk])[self.pk]

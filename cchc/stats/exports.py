@@ -32,7 +32,7 @@ DIRECT = "Truy cập trực tiếp / không rõ"
 
 def scope_title(dashboard: Dashboard) -> str:
     if dashboard.scope.is_province:
-        return "Toàn tỉnh An Giang (tất cả chuyên mục CCHC)"
+        return f"Toàn {dashboard.scope.unit.name_in_sentence} (tất cả chuyên mục CCHC)"
     return dashboard.scope.unit.name
 
 
