@@ -268,3 +268,52 @@ def test_the_workspace_offers_the_actions_of_that_unit(cast):
     assert Action.EDIT_NEWS not in access.allowed_actions(cast.editor_a, cast.unit_b)
     assert Action.MANAGE_ORG in access.allowed_actions(cast.admin, cast.unit_b)
     assert Action.APPRAISE not in access.allowed_actions(cast.admin, cast.unit_b)
+
+
+def test_every_permission_gated_menu_item_is_an_action_menu_item():
+    from wagtail import hooks
+    from wagtail.admin.menu import MenuItem
+
+    ours = [fn() for fn in hooks.get_hooks("register_admin_menu_item")]
+    ours = [item for item in ours if type(item).__module__.startswith("cchc.")]
+    assert ours, "the project registers menu items"
+    for item in ours:
+        assert type(item) in (MenuItem, ActionMenuItem), type(item)
+    gated = {item.label: item.action for item in ours if isinstance(item, ActionMenuItem)}
+    assert gated["Tin bài CCHC"] == Action.EDIT_NEWS
+    assert gated["Bộ tiêu chí Chỉ số CCHC"] == Action.VIEW_PAR_CRITERIA
+    assert gated["Thống kê truy cập"] == Action.VIEW_NEWS_STATS
+    assert gated["Nhật ký thay đổi"] == Action.VIEW_AUDIT
+
+
+# A province role for one thing is not a province-wide right for another --------
+
+
+@pytest.fixture
+def appraiser_and_editor(cast):
+    """The editor of unit A who is also an appraiser of Sở Tư pháp."""
+    from cchc.org.services import role_assign
+
+    role_assign(actor=None, user=cast.editor_a, role=Role.APPRAISER, unit=cast.stp)
+    return cast.editor_a
+
+
+def test_an_appraiser_who_edits_one_units_news_lands_on_that_units_desk(
+    cast, client_as, appraiser_and_editor
+):
+    client = client_as(appraiser_and_editor)
+    response = client.get("/quan-tri/tin-bai/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/tin-bai/{cast.unit_a.slug}/")
+    assert client.get(f"/quan-tri/tin-bai/{cast.unit_b.slug}/").status_code == 403
+
+
+def test_an_appraiser_who_edits_one_units_news_sees_that_units_statistics(
+    cast, client_as, appraiser_and_editor
+):
+    client = client_as(appraiser_and_editor)
+    response = client.get("/quan-tri/thong-ke/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/thong-ke/{cast.unit_a.slug}/")
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(f"/quan-tri/thong-ke/{cast.province.slug}/").status_code == 403
