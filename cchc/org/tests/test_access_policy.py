@@ -317,3 +317,30 @@ def test_an_appraiser_who_edits_one_units_news_sees_that_units_statistics(
     assert response["Location"].endswith(f"/thong-ke/{cast.unit_a.slug}/")
     assert client.get(response["Location"]).status_code == 200
     assert client.get(f"/quan-tri/thong-ke/{cast.province.slug}/").status_code == 403
+
+
+def test_a_successor_department_appraises_the_areas_its_predecessor_evaluated(cast):
+    """A set keeps naming a department that has since merged away (by its code)."""
+    import datetime
+
+    from cchc.org.models import RoleAssignment, SuccessionKind, UnitSuccession
+
+    successor = Unit.objects.create(
+        name="Sở Tư pháp mới",
+        unit_type=UnitType.DEPARTMENT,
+        code="STPMOI",
+        slug="so-tu-phap-moi",
+    )
+    UnitSuccession.objects.create(
+        predecessor=cast.stp,
+        successor=successor,
+        kind=SuccessionKind.RENAME,
+        effective_date=datetime.date(2026, 1, 1),
+    )
+    RoleAssignment.objects.create(user=cast.nobody, role=Role.APPRAISER, unit=successor)
+    for code in ("STP", "STPMOI"):
+        assert access.can(cast.nobody, Action.APPRAISE, cast.unit_a, area=code)
+        # its own history is still its own unit
+        assert not access.can(cast.nobody, Action.APPRAISE, cast.stp, area=code)
+        assert not access.can(cast.nobody, Action.APPRAISE, successor, area=code)
+    assert not access.can(cast.nobody, Action.APPRAISE, cast.unit_a, area="SNV")
