@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
+from cchc.lib import uploads
 from cchc.par.io.importing import MAX_UPLOAD_BYTES
 from cchc.par.models import SCORED_UNIT_TYPES
 
@@ -24,12 +24,10 @@ class CriteriaImportForm(forms.Form):
     )
 
     def clean_file(self):
+        # The content is checked by the parser, whose problems the page lists.
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError("Tệp quá lớn (tối đa 5 MB).")
-        name = upload.name.lower()
-        if not name.endswith((".xlsx", ".yaml", ".yml")):
-            raise ValidationError("Chỉ nhận tệp .xlsx, .yaml hoặc .yml.")
+        uploads.check_name(upload.name, allowed=("xlsx", "yaml", "yml"))
+        uploads.check_size(upload.size, max_bytes=MAX_UPLOAD_BYTES)
         return upload
 
     @property

@@ -22,11 +22,13 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cchc.lib.uploads import check_bytes
 from cchc.lib.workbooks import (
     BOLD,
     BORDER,
@@ -300,26 +302,6 @@ GUIDE = [
 # -- import -------------------------------------------------------------------------------
 
 
-def _sniff(content: bytes) -> str | None:
-    """A reason the bytes are not an .xlsx workbook, or None."""
-    if not content:
-        return "Tệp trống"
-    if len(content) > MAX_UPLOAD_BYTES:
-        return "Tệp quá lớn (tối đa 5 MB)"
-    if content[:2] == b"MZ":
-        return "Tệp là một chương trình (.exe) đổi đuôi, không phải tệp Excel"
-    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return (
-            "Tệp Excel 97–2003 (.xls) không được hỗ trợ; hãy mở bằng Excel và lưu lại "
-            "dưới dạng .xlsx"
-        )
-    if content[:4] != b"PK\x03\x04":
-        if b"\x00" not in content[:1024]:
-            return "Tệp là văn bản thường đổi đuôi, không phải tệp Excel (.xlsx)"
-        return "Tệp không phải là tệp Excel (.xlsx)"
-    return None
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -483,9 +465,10 @@ def parse_xlsx(
 ) -> ImportResult:
     """Read a workbook; the result carries every problem, and the set only when clean."""
     result = ImportResult()
-    reason = _sniff(content)
-    if reason:
-        result.add(reason)
+    try:
+        check_bytes(content, name="tep.xlsx", allowed=("xlsx",), max_bytes=MAX_UPLOAD_BYTES)
+    except ValidationError as exc:
+        result.add(exc.messages[0])
         return result
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 
+from cchc.lib.uploads import check_bytes
 from cchc.org.models import UnitType
 from cchc.par import engine
 from cchc.par.engine.loader import compose_yaml, read_yaml, yaml_error_message
@@ -153,8 +155,10 @@ def parse_yaml(content: bytes | str, *, unit_type: str = "", set_id: str = "") -
     """One set from a criteria document in the engine's YAML format."""
     result = ImportResult()
     if isinstance(content, bytes):
-        if len(content) > MAX_UPLOAD_BYTES:
-            result.add("Tệp quá lớn (tối đa 5 MB)")
+        try:
+            check_bytes(content, name="tep.yaml", allowed=("yaml",), max_bytes=MAX_UPLOAD_BYTES)
+        except ValidationError as exc:
+            result.add(exc.messages[0])
             return result
         try:
             text = content.decode("utf-8-sig")

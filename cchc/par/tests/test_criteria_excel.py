@@ -247,7 +247,11 @@ def test_a_zip_that_is_not_a_workbook_is_reported():
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "không phải Excel")
     assert _problems(buffer.getvalue()) == [
-        (None, "Tệp không phải là tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng")
+        (
+            None,
+            "Nội dung tệp không phải là tệp Excel hợp lệ (tệp có thể đã bị đổi tên phần mở "
+            "rộng). Vui lòng tải lên tệp gốc.",
+        )
     ]
 
 

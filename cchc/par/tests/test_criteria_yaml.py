@@ -92,7 +92,11 @@ def test_unreadable_yaml_and_binary_files_are_reported():
         "Tệp YAML không đọc được"
     ]
     assert [p.message for p in parse_yaml(b"MZ\x90\x00\xff\xfe").problems] == [
-        "Tệp không phải là văn bản YAML (UTF-8)"
+        "Tệp là một chương trình (.exe) đổi đuôi, không phải tệp YAML"
+    ]
+    assert [p.message for p in parse_yaml(b"\x00\x01\xff\xfe").problems] == [
+        "Nội dung tệp không phải là tệp YAML hợp lệ (tệp có thể đã bị đổi tên phần mở rộng). "
+        "Vui lòng tải lên tệp gốc."
     ]
 
 

@@ -18,7 +18,7 @@ from cchc import access
 from cchc.access import Action
 from cchc.lib import downloads
 from cchc.lib.downloads import file_response
-from cchc.lib.forms import flash_validation_error
+from cchc.lib.forms import apply_validation_error, flash_validation_error
 from cchc.par import engine
 from cchc.par.forms import CriteriaCloneForm, CriteriaImportForm
 from cchc.par.io import excel
@@ -182,7 +182,7 @@ def criteria_clone(request, pk: int):
                 unit_type=form.cleaned_data["unit_type"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"Đã sao chép sang năm {clone.year} (dự thảo).")
             return redirect("par_criteria_detail", pk=clone.pk)
@@ -195,8 +195,7 @@ def criteria_freeze(request, pk: int):
     try:
         criteria_set_freeze(actor=request.user, criteria_set=criteria_set)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_validation_error(request, exc)
     else:
         messages.success(request, "Đã khóa bộ tiêu chí.")
     return redirect("par_criteria_detail", pk=criteria_set.pk)
@@ -208,8 +207,7 @@ def criteria_revise(request, pk: int):
     try:
         revision = criteria_set_revise(actor=request.user, criteria_set=criteria_set)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_validation_error(request, exc)
         return redirect("par_criteria_detail", pk=criteria_set.pk)
     messages.success(request, f"Đã tạo phiên bản {revision.version} (dự thảo).")
     return redirect("par_criteria_detail", pk=revision.pk)
