@@ -122,6 +122,8 @@ def _restore(connection, snapshot) -> None:
                     names = ", ".join(map(qn, columns))
                     marks = ", ".join(["%s"] * len(columns))
                     sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})"  # noqa: S608
+                    # Triggers (Wagtail's SQLite search index) may have filled it already.
+                    cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608
                     cursor.executemany(sql, rows)
 
 
