@@ -1,7 +1,5 @@
 """Attachments: real PDF, Word and Excel files only, of bounded size; nothing stored otherwise."""
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,22 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.documents import get_document_model
 
+from cchc.lib.tests.test_uploads import EXE, PDF, ooxml
 from cchc.news.attachments import validate_attachment
 from cchc.news.models import Newsroom
 
 Document = get_document_model()
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def ooxml(folder: str, macro: bool = False) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(f"{folder}/document.xml", "<x/>")
-        if macro:
-            archive.writestr(f"{folder}/vbaProject.bin", b"\x00")
-    return buffer.getvalue()
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
