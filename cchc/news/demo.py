@@ -24,6 +24,7 @@ from cchc.lib.text import slug_for
 from cchc.news.models import ArticlePage, SectionPage, Topic, TopicPage
 from cchc.news.services import article_create, section_ensure
 from cchc.org.models import Unit
+from cchc.org.selectors import province
 
 # Colours per topic for the generated illustrations (no files are downloaded).
 TOPIC_COLOURS = {
@@ -39,10 +40,10 @@ def _p(*paragraphs: str) -> str:
     return "".join(f"<p>{text}</p>" for text in paragraphs)
 
 
-# (unit slug, topic, days ago, title, summary, body)
+# (unit slug or None for the province, topic, days ago, title, summary, body)
 ARTICLES = [
     (
-        "tinh-an-giang",
+        None,
         Topic.POLICIES,
         12,
         "Tỉnh An Giang triển khai Kế hoạch nâng cao Chỉ số cải cách hành chính giai đoạn "
@@ -65,7 +66,7 @@ ARTICLES = [
         ),
     ),
     (
-        "tinh-an-giang",
+        None,
         Topic.ACTIVITIES,
         5,
         "Ra mắt chuyên mục “Cải cách hành chính” trên Cổng thông tin điện tử tỉnh",
@@ -269,7 +270,7 @@ def load(stdout) -> None:
     created = 0
     now = timezone.now()
     for unit_slug, topic, days_ago, title, summary, body in ARTICLES:
-        unit = Unit.objects.filter(slug=unit_slug).first()
+        unit = province() if unit_slug is None else Unit.objects.filter(slug=unit_slug).first()
         if unit is None:
             continue
         section = SectionPage.objects.filter(unit=unit).first() or section_ensure(unit=unit)
