@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from cchc.news.models import ArticlePage
 from cchc.news.tests.test_review_queue import submit
@@ -57,7 +58,8 @@ def test_an_editor_submits_and_the_approver_and_administrator_publish_from_landi
     page.fill("#id_summary", "Ủy ban nhân dân xã lắng nghe ý kiến người dân về thủ tục.")
     page.locator('[data-contentpath="body"] [contenteditable="true"]').click()
     page.keyboard.type("Hơn 100 người dân tham dự buổi đối thoại.")
-    page.wait_for_timeout(300)
+    # Draftail writes its hidden input after a short debounce.
+    expect(page.locator("#id_body")).to_have_value(re.compile("Hơn 100 người dân"))
     with page.expect_navigation() as submitted:
         page.locator('button[name="action-submit"]').evaluate("b => b.click()")
     page.wait_for_load_state("networkidle")

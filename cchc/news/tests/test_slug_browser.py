@@ -1,7 +1,10 @@
 """In a real browser: what the editor's script sends when a Vietnamese slug is
 typed on the "Quảng bá" tab, and that the article is then submitted."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from cchc.news.models import ArticlePage
 from cchc.news.tests.test_browser_editorial import sign_in
@@ -26,6 +29,8 @@ def test_a_vietnamese_slug_keeps_its_letters_and_is_transliterated(
     page.fill("#id_summary", "Tóm tắt tin đối thoại.")
     page.locator('[data-contentpath="body"] [contenteditable="true"]').click()
     page.keyboard.type("Nội dung tin.")
+    # Draftail writes its hidden input after a short debounce.
+    expect(page.locator("#id_body")).to_have_value(re.compile("Nội dung tin"))
     page.locator('a[href="#tab-quang-ba"], [role="tab"]:has-text("Quảng bá")').first.click()
     slug = page.locator("#id_slug")
     slug.fill(TYPED)
