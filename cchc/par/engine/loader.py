@@ -506,22 +506,22 @@ def _node_to_dict(node: Node, depth: int) -> dict[str, Any]:
     if node.evaluator:
         out["evaluator"] = node.evaluator
     if node.rule is not None:
-        out["rule"] = _plain(node.rule)
+        out["rule"] = plain(node.rule)
     if node.children:
         key = _CHILD_KEYS[min(depth - 1, 2)]
         out[key] = [_node_to_dict(child, depth + 1) for child in node.children]
-    out.update(_plain(node.meta))
+    out.update(plain(node.meta))
     return out
 
 
-def _plain(value: Any) -> Any:
-    """Decimals to YAML-safe numbers, mappings and tuples to dicts and lists."""
+def plain(value: Any) -> Any:
+    """Decimals to YAML- and JSON-safe numbers, mappings and tuples to dicts and lists."""
     if isinstance(value, Decimal):
         return number_out(value)
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -548,5 +548,5 @@ def criteria_set_to_dict(criteria_set: CriteriaSet) -> dict[str, Any]:
         "penalty_cap": number_out(-cs.adjustments.penalty_cap),
     }
     out["areas"] = [_node_to_dict(area, 1) for area in cs.areas]
-    out.update(_plain(cs.meta))
+    out.update(plain(cs.meta))
     return out

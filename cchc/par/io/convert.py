@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from cchc.par import engine
+from cchc.par.engine.loader import plain
 from cchc.par.engine.model import Adjustments, Classification, GroupBand
 from cchc.par.engine.num import number_out
 from cchc.par.models import CriteriaNode, CriteriaSet
@@ -129,20 +130,9 @@ def yaml_document(criteria_set: CriteriaSet, nodes: Iterable[CriteriaNode] | Non
 # -- engine → rows ----------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """JSON-safe: decimals to numbers, tuples to lists."""
-    if isinstance(value, Decimal):
-        return number_out(value)
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _evaluator_entry(raw: Any, code: str) -> dict[str, Any]:
     if isinstance(raw, Mapping):
-        return {k: _plain(v) for k, v in raw.items()}
+        return {k: plain(v) for k, v in raw.items()}
     if isinstance(raw, str) and raw:
         return {"name": raw}
     return {"name": code}
@@ -176,7 +166,7 @@ def set_fields_from_engine(
         "bonus_cap": cs.adjustments.bonus_cap,
         "penalty_cap": cs.adjustments.penalty_cap,
         "evaluators": evaluators_used(cs, evaluators),
-        "meta": _plain(dict(cs.meta)),
+        "meta": plain(dict(cs.meta)),
     }
 
 
@@ -202,14 +192,14 @@ def nodes_from_engine(
                 title=node.title,
                 max_points=node.max,
                 method=node.method,
-                rule=_plain(dict(node.rule)) if node.rule is not None else None,
+                rule=plain(dict(node.rule)) if node.rule is not None else None,
                 evaluator_code=node.evaluator or "",
                 guidance=str(meta.pop("guidance", "") or ""),
                 evidence=str(evidence or ""),
                 exemptible=bool(meta.pop("exemptible", False)),
                 applicability=str(meta.pop("applicability", "") or ""),
                 note=str(meta.pop("note", "") or ""),
-                meta=_plain(meta),
+                meta=plain(meta),
             ),
             parent_code,
         )
