@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # 404 for another unit's image or document on any back-office URL (cchc/news/media.py).
     "cchc.news.media.MediaScopeMiddleware",
+    # Wagtail page screens that do not check the page or the user (cchc/news/page_access.py).
+    "cchc.news.page_access.PageScopeMiddleware",
     # Our 404 and 500 pages under DEBUG too, unless DJANGO_DEBUG_PAGES=1 (innermost,
     # so it sees a view's exception first).
     "cchc.core.debug_pages.ProductErrorPagesMiddleware",

@@ -90,7 +90,9 @@ class UnitViewSet(SnippetViewSet):
     list_filter = ["unit_type", "commune_kind"]
     list_per_page = 50
     ordering = ["unit_type", "name"]
+    # Searched with the ORM (no search index to rebuild): a name or a code.
     search_fields = ["name", "code"]
+    search_backend_name = None
 
 
 class RoleAssignmentCreateView(CreateView):
