@@ -153,6 +153,18 @@ def criteria_set_import(
     return criteria_set
 
 
+def _copy_set(source: CriteriaSet, *, actor, **fields: Any) -> tuple[CriteriaSet, int]:
+    """A new draft with the source's fields and tree (through the engine set);
+    returns it and the number of nodes saved. Clone and revise differ only in `fields`."""
+    tree = criteria_set_to_engine(source)
+    copy = CriteriaSet(
+        created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields
+    )
+    _copy_fields(copy, source, tree)
+    copy.save()
+    return copy, _save_tree(copy, tree)
+
+
 @_refuse_races
 def criteria_set_clone(
     *, actor, source: CriteriaSet, year: int, unit_type: str | None = None
@@ -164,17 +176,9 @@ def criteria_set_clone(
             f"Năm {year} đã có bộ tiêu chí cho loại đơn vị này; "
             "hãy sửa đổi bộ đã có thay vì sao chép."
         )
-    tree = criteria_set_to_engine(source)
-    criteria_set = CriteriaSet(
-        year=year,
-        unit_type=unit_type,
-        version=1,
-        cloned_from=source,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    criteria_set, count = _copy_set(
+        source, actor=actor, year=year, unit_type=unit_type, version=1, cloned_from=source
     )
-    _copy_fields(criteria_set, source, tree)
-    criteria_set.save()
-    count = _save_tree(criteria_set, tree)
     audit_record(
         actor=actor,
         action="criteria_set.clone",
@@ -221,17 +225,14 @@ def criteria_set_revise(*, actor, criteria_set: CriteriaSet) -> CriteriaSet:
     siblings = CriteriaSet.objects.filter(year=criteria_set.year, unit_type=criteria_set.unit_type)
     if siblings.filter(version__gt=criteria_set.version).exists():
         raise ValidationError("Đã có phiên bản mới hơn của bộ tiêu chí này.")
-    tree = criteria_set_to_engine(criteria_set)
-    revision = CriteriaSet(
+    revision, count = _copy_set(
+        criteria_set,
+        actor=actor,
         year=criteria_set.year,
         unit_type=criteria_set.unit_type,
         version=criteria_set.version + 1,
         revised_from=criteria_set,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _copy_fields(revision, criteria_set, tree)
-    revision.save()
-    count = _save_tree(revision, tree)
     audit_record(
         actor=actor,
         action="criteria_set.revise",
