@@ -191,6 +191,29 @@ def make_user(username: str, password: str = TEST_PASSWORD):
     return user
 
 
+def add_communes(count: int) -> None:
+    """Add `count` communes through the real service (a section, topics, groups
+    each): for proving that a page's queries do not grow with the units."""
+    from cchc.org.models import CommuneKind, Unit, UnitType
+    from cchc.org.services import unit_create
+
+    province = Unit.objects.get(unit_type=UnitType.PROVINCE)
+    start = Unit.objects.count()
+    for n in range(start, start + count):
+        unit_create(
+            actor=None,
+            unit=Unit(
+                name=f"Xã Thử Nghiệm {n}",
+                code=f"XT{n:04d}",
+                slug=f"xa-thu-nghiem-{n}",
+                unit_type=UnitType.COMMUNE,
+                commune_kind=CommuneKind.XA,
+                parent=province,
+                active_from=province.active_from,
+            ),
+        )
+
+
 def get_cast() -> SimpleNamespace:
     """The cast's units and people: rows of the session's world, fetched afresh."""
     from django.contrib.auth import get_user_model

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cchc.core.tests.backoffice import CHANGE_WORDS, _fill, backoffice_routes
+from conftest import add_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -480,28 +481,6 @@ def _count(client, url) -> int:
     return len(queries)
 
 
-def _more_units(n: int) -> None:
-    import datetime
-
-    from cchc.org.models import CommuneKind, Unit, UnitType
-    from cchc.org.services import unit_create
-
-    parent = Unit.objects.get(unit_type=UnitType.PROVINCE)
-    for i in range(n):
-        unit_create(
-            actor=None,
-            unit=Unit(
-                name=f"Xã Thử Nghiệm {i}",
-                code=f"XT{i:03d}",
-                slug=f"xa-thu-nghiem-{i}",
-                unit_type=UnitType.COMMUNE,
-                commune_kind=CommuneKind.XA,
-                parent=parent,
-                active_from=datetime.date(2025, 7, 1),
-            ),
-        )
-
-
 @pytest.mark.parametrize(
     ("route", "role"),
     params("queries", [name for name, _ in PINNED], ["admin", "superuser", "editor_a"]),
@@ -515,5 +494,5 @@ def test_back_office_pages_run_the_same_queries_for_a_bigger_province(
         assert client.get(url).status_code in {302, 403, 404}
         return
     before = _count(client, url)
-    _more_units(3)
+    add_communes(3)
     assert _count(client, url) == before, f"{url} as {role}: {before} queries with 116 units"

@@ -19,6 +19,7 @@ from cchc.news.models import ArticlePage, SectionPage
 from cchc.news.services import article_create, news_admin_group, sections_ensure_all
 from cchc.news.tests.conftest import topic_of
 from cchc.org.models import Unit
+from conftest import add_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -53,27 +54,6 @@ def _measure(client, url):
     return len(queries), max(len(q["sql"]) for q in queries)
 
 
-def _more_units(count: int) -> None:
-    from cchc.org.models import CommuneKind, UnitType
-    from cchc.org.services import unit_create
-
-    province = Unit.objects.get(unit_type=UnitType.PROVINCE)
-    start = Unit.objects.count()
-    for n in range(count):
-        unit_create(
-            actor=None,
-            unit=Unit(
-                name=f"Xã Thử Nghiệm {start + n}",
-                code=f"XT{start + n:04d}",
-                slug=f"xa-thu-nghiem-{start + n}",
-                unit_type=UnitType.COMMUNE,
-                commune_kind=CommuneKind.XA,
-                parent=province,
-                active_from=province.active_from,
-            ),
-        )
-
-
 def test_admin_page_screens_work_on_the_whole_province(cast, client_as):
     call_command("load_units", stdout=open("/dev/null", "w"))  # noqa: SIM115
     sections_ensure_all()
@@ -101,7 +81,7 @@ def test_admin_page_queries_do_not_grow_with_units(cast, client_as):
         client.get(url, follow=True)
     before = {name: _measure(client, url) for name, url in screens.items()}
     units_before = Unit.objects.count()
-    _more_units(15)
+    add_communes(15)
     assert Unit.objects.count() == units_before + 15
     after = {name: _measure(client, url) for name, url in screens.items()}
     for name in screens:
@@ -117,7 +97,7 @@ def test_news_admin_grant_is_constant(cast):
     grants = GroupPagePermission.objects.filter(group=news_admin_group())
     pages = set(grants.values_list("page_id", flat=True))
     assert len(pages) == 1
-    _more_units(3)
+    add_communes(3)
     assert set(grants.values_list("page_id", flat=True)) == pages
 
 
