@@ -55,7 +55,22 @@ NAV_ITEMS = "cchc_nav_items"
 Run by ``cchc.core.context_processors.site`` on every public page.
 news: "Cải cách hành chính" → ``/cchc/``."""
 
-ALL = (UNIT_CREATED, ROLE_CHANGED, SITE_TREE, DEMO_LOAD, HOME_PAGE_CONTEXT, NAV_ITEMS)
+WORK_ITEMS = "cchc_work_items"
+"""``user``; returns a list of ``{"title", "text", "url"}`` dicts: what the user
+has to do now, shown on the landing page ("Việc cần làm"). Run by
+``cchc.accounts.worklist.landing_context``.
+par: the user's PAR Index work of the open year (self-assessment, appraisal,
+explanation) and unread notifications."""
+
+ALL = (
+    UNIT_CREATED,
+    ROLE_CHANGED,
+    SITE_TREE,
+    DEMO_LOAD,
+    HOME_PAGE_CONTEXT,
+    NAV_ITEMS,
+    WORK_ITEMS,
+)
 
 
 def run(name: str, **kwargs: Any) -> list[Any]:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cchc.news.models import ArticlePage
 
@@ -43,10 +44,13 @@ def test_an_article_goes_from_the_editor_to_every_public_place(cast, live_server
     body = page.locator('[data-contentpath="body"] [contenteditable="true"]')
     body.click()
     page.keyboard.type("Buổi đối thoại có hơn 100 người dân tham dự.")
-    page.wait_for_timeout(300)
-    page.locator('button[name="action-submit"]').evaluate("b => b.click()")
+    # Draftail writes its hidden input after a short debounce; submitting
+    # before that sends an empty body.
+    expect(page.locator("#id_body")).to_have_value(re.compile("100 người dân"))
+    with page.expect_navigation():
+        page.locator('button[name="action-submit"]').evaluate("b => b.click()")
     page.wait_for_load_state("networkidle")
-    assert "gửi duyệt" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("gửi duyệt")
     article = ArticlePage.objects.get(title=TITLE)
     assert not article.live
     assert article.get_parent().pk == topic_of(cast.unit_a).pk
@@ -58,9 +62,9 @@ def test_an_article_goes_from_the_editor_to_every_public_place(cast, live_server
     approve = page.locator(
         'button[data-workflow-action-name="approve"]:not([data-workflow-action-modal-url])'
     )
-    approve.evaluate("b => b.click()")
+    with page.expect_navigation():
+        approve.evaluate("b => b.click()")
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
     article.refresh_from_db()
     assert article.live
     sign_out(page, live_server)
