@@ -20,8 +20,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 from cchc.par.models.criteria import SCORED_UNIT_TYPES, CriteriaNode, CriteriaSet
 
@@ -341,12 +345,26 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"{participation.year.year}/{participation.unit_id}/{instance.sha256}.{instance.ext}"
 
 
-def evidence_storage():
-    # its own storage (settings.STORAGES["evidence"]): outside the web root, never
-    # given a public URL; object storage is a setting
-    from django.core.files.storage import storages
+class _EvidenceStorage(LazyObject):
+    """settings.STORAGES["evidence"], looked up when first used (and again after a
+    test changes STORAGES): outside the web root, never given a public URL; object
+    storage is a setting."""
 
-    return storages["evidence"]
+    def _setup(self):
+        self._wrapped = storages["evidence"]
+
+
+evidence_files = _EvidenceStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        evidence_files._wrapped = empty
+
+
+def evidence_storage():
+    return evidence_files
 
 
 class Evidence(models.Model):
