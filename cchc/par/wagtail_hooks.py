@@ -5,7 +5,12 @@ from cchc.access import Action
 from cchc.core import hooks as cchc_hooks
 from cchc.lib.menus import ActionMenuItem
 from cchc.par.demo import load_criteria_sets
+from cchc.par.views import appraisal, assessment, evidence, results, year_admin
 from cchc.par.views import criteria as views
+
+# Each part of the PAR year keeps its own back-office URLs and menu items in its
+# views module; they are registered here, the one place Wagtail looks.
+YEAR_VIEWS = (year_admin, assessment, evidence, appraisal, results)
 
 
 @hooks.register("register_admin_urls")
@@ -20,6 +25,7 @@ def register_admin_urls():
         path(f"{base}<int:pk>/sao-chep/", views.criteria_clone, name="par_criteria_clone"),
         path(f"{base}<int:pk>/khoa/", views.criteria_freeze, name="par_criteria_freeze"),
         path(f"{base}<int:pk>/phien-ban-moi/", views.criteria_revise, name="par_criteria_revise"),
+        *[pattern for module in YEAR_VIEWS for pattern in module.urlpatterns],
     ]
 
 
@@ -37,3 +43,9 @@ def criteria_menu_item():
 @hooks.register(cchc_hooks.DEMO_LOAD, order=30)
 def load_demo_criteria_sets(*, stdout, password):
     load_criteria_sets(stdout)
+
+
+# A views module with a back-office menu entry defines menu_item() (an ActionMenuItem).
+for _module in YEAR_VIEWS:
+    if hasattr(_module, "menu_item"):
+        hooks.register("register_admin_menu_item", _module.menu_item)

@@ -1,0 +1,1 @@
+"""(being built) Public PAR results pages, routed by cchc/par/urls.py."""
