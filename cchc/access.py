@@ -61,6 +61,8 @@ class Action(StrEnum):
     SELF_ASSESS = "par.self_assess"
     SUBMIT_ASSESSMENT = "par.submit_assessment"
     APPRAISE = "par.appraise"
+    VIEW_ASSESSMENT = "par.view_assessment"
+    VIEW_PAR_RESULTS = "par.view_results"
     VIEW_PAR_CRITERIA = "par.view_criteria"
     MANAGE_PAR = "par.manage"
 
@@ -112,6 +114,24 @@ POLICY: dict[Action, Rule] = {
     Action.SELF_ASSESS: Rule(frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER}), Scope.UNIT),
     Action.SUBMIT_ASSESSMENT: Rule(frozenset({Role.UNIT_LEADER}), Scope.UNIT),
     Action.APPRAISE: Rule(frozenset({Role.APPRAISER, Role.ADMIN}), Scope.AREA),
+    # a unit's PAR year (entries, evidence, comments): the unit's own PAR people and
+    # the council (appraisers, Sở Nội vụ, provincial leaders; read-only for the last)
+    Action.VIEW_ASSESSMENT: Rule(
+        frozenset(
+            {
+                Role.CCHC_OFFICER,
+                Role.UNIT_LEADER,
+                Role.APPRAISER,
+                Role.ADMIN,
+                Role.PROVINCE_LEADER,
+            }
+        ),
+        Scope.UNIT,
+    ),
+    # the whole province's results before publication (council review list)
+    Action.VIEW_PAR_RESULTS: Rule(
+        frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.APPRAISER}), Scope.PROVINCE
+    ),
     Action.VIEW_PAR_CRITERIA: Rule(
         frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.APPRAISER}), Scope.PROVINCE
     ),
