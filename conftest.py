@@ -170,6 +170,7 @@ def pytest_runtest_teardown(item, nextitem):
 def _fast_tests(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # tests see every change at once
+    settings.STATS_WRITE_BEHIND_SECONDS = 0  # beacons counted at once, in the test's transaction
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {

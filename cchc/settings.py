@@ -387,7 +387,8 @@ STATS_MAX_VISITORS_PER_ADDRESS = int(env("STATS_MAX_VISITORS_PER_ADDRESS", "20")
 # networks, press, *.gov.vn, *.edu.vn and the portal's own hosts; any other
 # host is counted as "khác" (cchc/stats/visitors.py).
 STATS_REFERRER_HOSTS = env_list("STATS_REFERRER_HOSTS")
-# > 0: beacons are written in batches every that many seconds (faster under
-# load; a killed worker loses at most that much). 0: written at beacon time.
-STATS_WRITE_BEHIND_SECONDS = float(env("STATS_WRITE_BEHIND_SECONDS", "0"))
+# > 0 (default 1): beacons are written in batches every that many seconds,
+# and at a worker's exit (graceful restart, max_requests); a worker killed
+# outright loses at most its last interval and one write. 0: at beacon time.
+STATS_WRITE_BEHIND_SECONDS = float(env("STATS_WRITE_BEHIND_SECONDS", "1"))
 STATS_COUNTER_CACHE_SECONDS = int(env("STATS_COUNTER_CACHE_SECONDS", "10"))

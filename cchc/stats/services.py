@@ -84,6 +84,7 @@ def day_salt(day: datetime.date) -> bytes:
         )
         salt = bytes(DailySalt.objects.get(day=day).secret)
         _salts.clear()
+        _admitted.clear()
         _salts[day] = salt
         stale_delete(today=day)
     return salt
@@ -101,13 +102,32 @@ def bounded_visitor(day: datetime.date, client_ip: str, user_agent: str) -> str:
     address is one visitor (its views still count, up to the per-page cap).
     The address's visitors are remembered in the cache, under hashes salted
     for the day; with several workers the cache must be shared (REDIS_URL),
-    else the bound applies per worker.
+    else the bound applies per worker. A visitor once admitted (or refused)
+    stays so for the day, so each process asks the cache once per visitor.
     """
-    visitor = visitor_hash(day, client_ip, user_agent)
+    salt = day_salt(day)
+    visitor = visitor_digest(salt, client_ip, user_agent)
     limit = settings.STATS_MAX_VISITORS_PER_ADDRESS
     if limit <= 0:
         return visitor
-    address = address_digest(day_salt(day), client_ip)
+    address = address_digest(salt, client_ip)
+    decided = _admitted.get((address, visitor))
+    if decided is None:
+        decided = _admit(day, address, visitor, limit)
+        if decided is not None:
+            if len(_admitted) >= ADMITTED_MEMORY:
+                _admitted.clear()
+            _admitted[(address, visitor)] = decided
+    return address if decided is False else visitor
+
+
+# (address hash, visitor hash) -> admitted; the hashes change with the day's salt.
+_admitted: dict[tuple[str, str], bool] = {}
+ADMITTED_MEMORY = 100_000
+
+
+def _admit(day: datetime.date, address: str, visitor: str, limit: int) -> bool | None:
+    """Whether the address's visitor is within the bound (None: not decided yet)."""
     marker = f"stats:visitor:{day:%Y%m%d}:{address}:{visitor}"
     counter = f"stats:address:{day:%Y%m%d}:{address}"
     if cache.add(marker, "", ADDRESS_MEMORY_SECONDS):
@@ -117,9 +137,10 @@ def bounded_visitor(day: datetime.date, client_ip: str, user_agent: str) -> str:
         except ValueError:  # evicted in between: start again
             admitted = cache.add(counter, 1, ADDRESS_MEMORY_SECONDS)
         cache.set(marker, "ok" if admitted else "over", ADDRESS_MEMORY_SECONDS)
-        return visitor if admitted else address
+        return admitted
     # "" while a concurrent first load of this visitor is being admitted.
-    return address if cache.get(marker) == "over" else visitor
+    state = cache.get(marker)
+    return {"ok": True, "over": False}.get(state)
 
 
 # Counting ---------------------------------------------------------------

@@ -6,6 +6,7 @@ needs no lookup to know the unit, the section and the article.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from django.core import signing
@@ -40,6 +41,12 @@ def target_from_token(token: str) -> Target | None:
     """The target a token names, or None if it is malformed or forged."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
+    return _target_from_token(token)
+
+
+# A page's token is the same for every reader: checked once per process.
+@functools.lru_cache(maxsize=4096)
+def _target_from_token(token: str) -> Target | None:
     try:
         value = _signer.unsign(token)
     except signing.BadSignature:

@@ -33,10 +33,12 @@ def _fresh_stats(settings):
     # Salts are cached per process and the counter per few seconds; tests
     # roll the database back, so both must start empty.
     services._salts.clear()
+    services._admitted.clear()
     cache.clear()
     settings.STATS_COUNTER_CACHE_SECONDS = 0
     yield
     services._salts.clear()
+    services._admitted.clear()
 
 
 @pytest.fixture
