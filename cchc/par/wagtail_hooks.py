@@ -43,6 +43,9 @@ def criteria_menu_item():
 @hooks.register(cchc_hooks.DEMO_LOAD, order=30)
 def load_demo_criteria_sets(*, stdout, password):
     load_criteria_sets(stdout)
+    from cchc.par.demo_2023 import load_year_2023  # the 2023 year needs the sets above
+
+    load_year_2023(stdout)
 
 
 # A views module with a back-office menu entry defines menu_item() (an ActionMenuItem).
