@@ -25,6 +25,7 @@ from cchc.par.models import (
     Entry,
     EvaluationYear,
     Participation,
+    ParticipationState,
     SetStatus,
     Stage,
     WindowExtension,
@@ -337,3 +338,122 @@ def window_extend(
         },
     )
     return extension
+
+
+STALE = "Kỳ đánh giá vừa được người khác thay đổi lúc {at}; hãy xem lại rồi lưu."
+
+
+@transaction.atomic
+def year_update(
+    *,
+    actor,
+    year: EvaluationYear,
+    version: int,
+    windows: Windows | None = None,
+    evaluators: Mapping[str, Unit] | None = None,
+) -> EvaluationYear:
+    """Change an open year's windows and/or area evaluators; `version` is the one the
+    form was shown (a stale save is refused). Audited with before and after."""
+    if not year.is_open:
+        raise ValidationError(f"Kỳ đánh giá năm {year.year} đã chốt kết quả; không thể sửa.")
+    before: dict = {}
+    after: dict = {}
+    fields: dict = {}
+    if windows is not None:
+        checked = check_windows(windows)
+        for stage, (start, end) in checked.items():
+            old = year.window(stage)
+            if old != (start, end):
+                before[f"window.{stage.value}"] = [_fmt(old[0]), _fmt(old[1])]
+                after[f"window.{stage.value}"] = [_fmt(start), _fmt(end)]
+                start_field, end_field = STAGE_FIELDS[stage]
+                fields[start_field], fields[end_field] = start, end
+    changed_areas: dict[str, Unit] = {}
+    if evaluators is not None:
+        current = {ae.area_code: ae for ae in year.evaluators.select_related("department")}
+        unknown = sorted(set(evaluators) - set(current), key=_area_sort_key)
+        if unknown:
+            raise ValidationError("Lĩnh vực không có trong kỳ đánh giá: " + ", ".join(unknown))
+        for code, department in evaluators.items():
+            if department is None:
+                raise ValidationError(f"Chưa chọn cơ quan thẩm định cho lĩnh vực {code}.")
+            if current[code].department_id != department.pk:
+                before[f"area.{code}"] = current[code].evaluator_code
+                after[f"area.{code}"] = department.code
+                changed_areas[code] = department
+    if not before:
+        return year
+    updated = EvaluationYear.objects.filter(pk=year.pk, version=version, status=year.status).update(
+        version=version + 1, **fields
+    )
+    if not updated:
+        raise ValidationError(STALE.format(at=timezone.localtime().strftime("%H:%M %d/%m/%Y")))
+    for code, department in changed_areas.items():
+        AreaEvaluator.objects.filter(year=year, area_code=code).update(
+            department=department, evaluator_code=department.code
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.PAR_YEAR_UPDATE,
+        obj=year,
+        summary=f"Sửa kỳ đánh giá Chỉ số CCHC năm {year.year}: " + ", ".join(sorted(after)),
+        data={"before": before, "after": after},
+    )
+    for name, value in fields.items():
+        setattr(year, name, value)
+    year.version = version + 1
+    return year
+
+
+@transaction.atomic
+def entry_exempt(*, actor, entry: Entry, exempt: bool, reason: str, version: int) -> Entry:
+    """Mark one leaf of one unit as not applicable (or applicable again), with a reason.
+
+    The unit's index is then computed over its applicable maximum. Refused once the
+    year (or the unit) is finalised; `version` is the entry's as shown.
+    """
+    participation = entry.participation
+    year = participation.year
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Cần nêu lý do.")
+    if not year.is_open or participation.state == ParticipationState.FINALISED:
+        raise ValidationError(f"Kỳ đánh giá năm {year.year} đã chốt kết quả; không thể thay đổi.")
+    before = {"exempt": entry.exempt, "reason": entry.exempt_reason}
+    if entry.exempt == exempt:
+        verb = "đã được đánh dấu không áp dụng" if exempt else "đang được áp dụng"
+        raise ValidationError(f"Tiêu chí {entry.node.code} {verb}.")
+    updated = Entry.objects.filter(pk=entry.pk, version=version).update(
+        exempt=exempt,
+        exempt_reason=reason if exempt else "",
+        version=version + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        fresh = Entry.objects.get(pk=entry.pk)
+        state = "không áp dụng" if fresh.exempt else "áp dụng"
+        raise ValidationError(
+            f"Tiêu chí này vừa được cập nhật lúc "
+            f"{timezone.localtime(fresh.updated_at).strftime('%H:%M %d/%m/%Y')}: {state}. "
+            "Hãy xem lại rồi lưu."
+        )
+    entry.exempt, entry.exempt_reason = exempt, reason if exempt else ""
+    entry.version = version + 1
+    audit_record(
+        actor=actor,
+        action=AuditAction.PAR_ENTRY_EXEMPT,
+        obj=entry,
+        unit=participation.unit,
+        summary=(
+            f"{participation.unit}: tiêu chí {entry.node.code} "
+            + ("không áp dụng" if exempt else "áp dụng trở lại")
+            + f" (năm {year.year})"
+        ),
+        data={
+            "code": entry.node.code,
+            "before": before,
+            "after": {"exempt": entry.exempt, "reason": entry.exempt_reason},
+            "reason": reason,
+        },
+    )
+    return entry
