@@ -56,6 +56,7 @@ format: install
 
 ## Benchmarks; figures are ratios against a baseline measured in the same run
 bench: install
+	$(PY) -m pip install --quiet --require-hashes -r bench/requirements.txt
 	$(PY) bench/run.py
 
 check-deploy: install

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -74,8 +75,16 @@ def free_port() -> int:
 class Server:
     """gunicorn (gthread) on 127.0.0.1 with the bench settings."""
 
-    def __init__(self, env: dict[str, str], *, workers: int = 3, threads: int = 8):
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        workers: int = 3,
+        threads: int = 8,
+        extra: list[str] | None = None,
+    ):
         self.port = free_port()
+        self.workers = workers
         self.env = env
         self.args = [
             sys.executable,
@@ -96,6 +105,7 @@ class Server:
             "1024",
             "--log-level",
             "warning",
+            *(extra or []),
         ]
         self.process: subprocess.Popen | None = None
 
@@ -112,6 +122,21 @@ class Server:
                 time.sleep(0.3)
         self.__exit__()
         raise RuntimeError("gunicorn did not start")
+
+    def worker_pids(self) -> list[int]:
+        """The master's live worker processes (from /proc)."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if self.process and ppid == self.process.pid:
+                pids.append(int(entry.name))
+        return pids
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
@@ -231,3 +256,138 @@ def load(
 def ping(port: int, *, clients: int, per_client: int) -> LoadResult:
     request = Request("GET", "/bench/ping")
     return load(port, clients=clients, per_client=per_client, make=lambda c, i: request)
+
+
+# wrk -------------------------------------------------------------------------
+#
+# The load generator is wrk (C, epoll) when installed (Debian: apt-get install wrk):
+# it takes a few per cent of a core where the Python generator above took
+# as much CPU as the server and capped what could be measured. The Lua below
+# counts statuses per thread; a "quota" script sends a fixed number of
+# generated beacons per thread and stops its thread once all are answered,
+# so the server's counts can be compared with exactly what was answered.
+
+WRK = shutil.which("wrk")
+WRK_THREADS = 2
+
+_LUA_COMMON = r"""
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+n200, n204, nother, answered = 0, 0, 0, 0
+function count(status)
+  if status == 200 then n200 = n200 + 1
+  elseif status == 204 then n204 = n204 + 1
+  else nother = nother + 1 end
+end
+function done(summary, latency, requests)
+  local a, b, c, q = 0, 0, 0, 0
+  for _, t in ipairs(threads) do
+    a = a + t:get("n200"); b = b + t:get("n204"); c = c + t:get("nother")
+    q = q + t:get("answered")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "WRK {\"requests\": %d, \"duration_us\": %d, \"n200\": %d, \"n204\": %d, " ..
+    "\"nother\": %d, \"answered\": %d, \"socket_errors\": %d, \"p50_us\": %d, \"p99_us\": %d}\n",
+    summary.requests, summary.duration, a, b, c, q,
+    e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+_LUA_PLAIN = r"""
+HEADERS = HEADERS or {}
+function request() return wrk.format("GET", PATH, HEADERS) end
+function response(status, headers, body) count(status); answered = answered + 1 end
+"""
+
+
+@dataclass
+class WrkResult:
+    requests: int
+    seconds: float
+    n200: int
+    n204: int
+    nother: int
+    answered: int  # quota scripts: the generated requests answered
+    socket_errors: int
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def answered_rps(self) -> float:
+        return self.answered / self.seconds if self.seconds else 0.0
+
+
+def lua_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def lua_table(values) -> str:
+    if isinstance(values, dict):
+        return (
+            "{" + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in values.items()) + "}"
+        )
+    return "{" + ", ".join(lua_string(v) for v in values) + "}"
+
+
+def wrk(
+    port: int,
+    *,
+    connections: int,
+    seconds: float,
+    script: str | None = None,
+    path: str = "/bench/ping",
+    headers: dict[str, str] | None = None,
+    threads: int = WRK_THREADS,
+) -> WrkResult:
+    """Run wrk against the server; `script` (Lua) replaces the plain GET of `path`."""
+    import json
+    import tempfile
+
+    body = script or (
+        f"PATH = {lua_string(path)}\nHEADERS = {lua_table(headers or {})}\n" + _LUA_PLAIN
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(_LUA_COMMON + body)
+        lua = f.name
+    try:
+        out = subprocess.run(
+            [
+                WRK,
+                f"-t{min(threads, connections)}",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                lua,
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        )
+    finally:
+        os.unlink(lua)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("WRK ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed: {out.stdout}\n{out.stderr}")
+    d = json.loads(line[4:])
+    return WrkResult(
+        requests=d["requests"],
+        seconds=d["duration_us"] / 1e6,
+        n200=d["n200"],
+        n204=d["n204"],
+        nother=d["nother"],
+        answered=d["answered"],
+        socket_errors=d["socket_errors"],
+        p50_ms=d["p50_us"] / 1000,
+        p99_ms=d["p99_us"] / 1000,
+    )

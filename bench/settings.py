@@ -1,6 +1,13 @@
-"""Settings for benchmark servers: the product's, plus a minimal baseline view."""
+"""Settings for benchmark servers: the product's, plus a minimal baseline view.
+
+django-hitcount (bench/requirements.txt, installed by `make bench`) is added
+here only, for the side-by-side row; it is never a product dependency.
+"""
+
+import importlib.util
 
 from cchc.settings import *  # noqa: F403
+from cchc.settings import INSTALLED_APPS
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
@@ -10,3 +17,8 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 TRUSTED_PROXIES = ["127.0.0.1"]
 CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+
+HITCOUNT = importlib.util.find_spec("hitcount") is not None
+if HITCOUNT:
+    INSTALLED_APPS = [*INSTALLED_APPS, "hitcount"]
+    HITCOUNT_KEEP_HIT_ACTIVE = {"days": 1}
