@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from cchc.par.models import Decision
+from cchc.par.models import Decision, Evidence
 
 INPUT_RULES = ("binary", "levels", "percent_bands", "ratio", "count_capped")
 
@@ -64,6 +64,16 @@ class _InputsMixin:
             return {"count": str(_number(data["count"], "Số lượng"))}
         return None
 
+    def clean(self):
+        # the typed inputs as engine inputs, in cleaned_data["inputs"]
+        data = super().clean()
+        if not self.errors:
+            try:
+                data["inputs"] = self.inputs()
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
+        return data
+
     @property
     def input_fields(self):
         return [self[name] for name in ("passed", "level", "pct", "count") if name in self.fields]
@@ -98,15 +108,6 @@ class AppraisalForm(_InputsMixin, forms.Form):
         text = (self.cleaned_data.get("points") or "").strip()
         return str(_number(text, "Điểm thẩm định")) if text else None
 
-    def clean(self):
-        data = super().clean()
-        if not self.errors:
-            try:
-                data["inputs"] = self.inputs()
-            except forms.ValidationError as exc:
-                self.add_error(None, exc)
-        return data
-
 
 class ExplanationForm(_InputsMixin, forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
@@ -117,18 +118,21 @@ class ExplanationForm(_InputsMixin, forms.Form):
         error_messages={"required": "Cần nhập nội dung giải trình."},
     )
 
-    def __init__(self, *args, node, **kwargs):
+    evidence = forms.ModelChoiceField(
+        label="Tài liệu bổ sung",
+        queryset=Evidence.objects.none(),
+        required=False,
+        empty_label="— không bổ sung —",
+        help_text="Một tệp đơn vị đã tải lên; tải tệp mới ở trang tự đánh giá.",
+    )
+    location = forms.CharField(label="Vị trí trong tài liệu", required=False, max_length=300)
+
+    def __init__(self, *args, node, participation, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_input_fields(node, "Dữ liệu sau giải trình")
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors:
-            try:
-                data["inputs"] = self.inputs()
-            except forms.ValidationError as exc:
-                self.add_error(None, exc)
-        return data
+        self.fields["evidence"].queryset = Evidence.objects.filter(
+            participation=participation, removed_at__isnull=True
+        ).order_by("name")
 
 
 class ConfirmForm(forms.Form):

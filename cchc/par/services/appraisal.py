@@ -73,7 +73,7 @@ def _round_state(entry: Entry, round_: int) -> dict[str, Any]:
     }
 
 
-def _stale(entry: Entry, round_: int | None = None) -> ValidationError:
+def _stale(entry: Entry) -> ValidationError:
     """The message for a save that started from an older version: who, when, what."""
     fresh = Entry.objects.select_related("r1_by", "r2_by", "explanation_by", "self_by").get(
         pk=entry.pk
@@ -100,6 +100,17 @@ def _stale(entry: Entry, round_: int | None = None) -> ValidationError:
         f"{value}. Hãy xem lại rồi lưu.",
         code="stale",
     )
+
+
+def _save_versioned(entry: Entry, version: int, changes: dict, now) -> None:
+    """Write `changes` if the entry is still at `version`, else refuse with the newer value."""
+    if not Entry.objects.filter(pk=entry.pk, version=version).update(
+        **changes, version=F("version") + 1, updated_at=now
+    ):
+        raise _stale(entry)
+    for field, value in changes.items():
+        setattr(entry, field, value)
+    entry.version = version + 1
 
 
 def _points_value(points) -> Decimal:
@@ -232,14 +243,7 @@ def entry_appraise(
         p + "at": now,
         p + "by": actor if getattr(actor, "is_authenticated", False) else None,
     }
-    updated = Entry.objects.filter(pk=entry.pk, version=version).update(
-        **changes, version=F("version") + 1, updated_at=now
-    )
-    if not updated:
-        raise _stale(entry, round)
-    for field, value in changes.items():
-        setattr(entry, field, value)
-    entry.version = version + 1
+    _save_versioned(entry, version, changes, now)
 
     if round == 1:
         Participation.objects.filter(pk=participation.pk, state=S.SUBMITTED).update(
@@ -361,8 +365,11 @@ def entry_explain(
     explanation: str,
     inputs: Mapping | None = None,
     version: int,
+    evidence=None,
+    location: str = "",
 ) -> Entry:
-    """The unit's explanation of one returned leaf, with revised inputs if it has any."""
+    """The unit's explanation of one returned leaf, with revised inputs if it has any,
+    and new evidence (one of the unit's files, linked at the explanation stage)."""
     entry = _load(entry)
     participation, node = entry.participation, entry.node
     year, unit = participation.year, participation.unit
@@ -388,13 +395,13 @@ def entry_explain(
         "explanation_at": now,
         "explanation_by": actor if getattr(actor, "is_authenticated", False) else None,
     }
-    if not Entry.objects.filter(pk=entry.pk, version=version).update(
-        **changes, version=F("version") + 1, updated_at=now
-    ):
-        raise _stale(entry)
-    for field, value in changes.items():
-        setattr(entry, field, value)
-    entry.version = version + 1
+    _save_versioned(entry, version, changes, now)
+    if evidence is not None:
+        from cchc.par.services.assessment import evidence_link
+
+        evidence_link(
+            actor=actor, entry=entry, evidence=evidence, location=location, stage=Stage.EXPLANATION
+        )
     audit_record(
         actor=actor,
         action=AuditAction.PAR_ENTRY_EXPLAIN,

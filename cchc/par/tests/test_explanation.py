@@ -183,3 +183,35 @@ def test_the_leader_sends_the_explanation_and_a_second_click_is_harmless(client,
     assert "Đã gửi giải trình" in first.content.decode()
     assert "Giải trình đã được gửi trước đó" in second.content.decode()
     assert participation(year, cast.unit_a).state == S.EXPLAINED
+
+
+def test_new_evidence_given_with_an_explanation_shows_in_round_2(client, cast, year):
+    from cchc.par.models import Evidence, EvidenceLink
+
+    p = participation(year, cast.unit_a)
+    evidence = Evidence.objects.create(
+        participation=p,
+        file="2026/bien-ban.pdf",
+        name="Biên bản rà soát.pdf",
+        ext="pdf",
+        kind="pdf",
+        size=10,
+        sha256="a" * 64,
+    )
+    e = entry(year, cast.unit_a, "2.2")
+    client.force_login(cast.officer_a)
+    with time_machine.travel(IN_EXPLANATION, tick=False):
+        response = client.post(
+            url(cast.unit_a),
+            {**explain_post(e), f"e{e.pk}-evidence": evidence.pk, f"e{e.pk}-location": "trang 3"},
+        )
+    assert response.status_code == 302
+    link = EvidenceLink.objects.get(entry=e)
+    assert (link.stage, link.location) == ("explanation", "trang 3")
+    type(p).objects.filter(pk=p.pk).update(state=S.EXPLAINED)
+    client.force_login(cast.appraiser)
+    with time_machine.travel(IN_ROUND2, tick=False):
+        html = client.get(
+            reverse("par_appraisal_area", args=[2026, cast.unit_a.slug, "2"])
+        ).content.decode()
+    assert "Tài liệu bổ sung" in html and "Biên bản rà soát.pdf" in html and "trang 3" in html

@@ -331,7 +331,9 @@ def explanation(request, year: int, slug: str):
         row = next((r for r in rows if r.entry.pk == pk), None)
         if row is None:
             raise access.not_found()
-        form = ExplanationForm(request.POST, prefix=f"e{pk}", node=row.node)
+        form = ExplanationForm(
+            request.POST, prefix=f"e{pk}", node=row.node, participation=participation
+        )
         if form.is_valid():
             try:
                 services.entry_explain(
@@ -340,6 +342,8 @@ def explanation(request, year: int, slug: str):
                     explanation=form.cleaned_data["explanation"],
                     inputs=form.cleaned_data.get("inputs"),
                     version=form.cleaned_data["version"],
+                    evidence=form.cleaned_data["evidence"],
+                    location=form.cleaned_data["location"],
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
@@ -355,6 +359,7 @@ def explanation(request, year: int, slug: str):
             form = ExplanationForm(
                 prefix=f"e{row.entry.pk}",
                 node=row.node,
+                participation=participation,
                 initial={
                     "entry": row.entry.pk,
                     "version": row.entry.version,
