@@ -242,9 +242,14 @@ def parse_survey(content: bytes, *, name: str, units: Sequence[UnitRow]) -> Pars
 
 
 def results_template(
-    units: Sequence[tuple[UnitRow, set[str]]], leaves: Sequence[LeafColumn], *, year: int
+    units: Sequence[tuple[UnitRow, set[str]]],
+    leaves: Sequence[LeafColumn],
+    *,
+    year: int,
+    sets: Sequence[tuple[str, Sequence[LeafColumn]]] = (),
 ) -> bytes:
-    """One row per unit (its set's leaves marked 0 to fill in), a leaf list sheet."""
+    """One row per unit, one column per leaf; a second sheet lists each set's leaves
+    (``sets``: unit type label → its leaves) with their max points."""
     book = Workbook()
     columns = [workbooks.Column(CODE_LABEL, 16), workbooks.Column(NAME_LABEL, 44)]
     columns += [workbooks.Column(leaf.code, 10, "0.###") for leaf in leaves]
@@ -267,6 +272,7 @@ def results_template(
             workbooks.Column("Mã tiêu chí", 14),
             workbooks.Column("Tên tiêu chí", 60),
             workbooks.Column("Điểm tối đa", 12, "0.###"),
+            workbooks.Column("Loại đơn vị", 24),
             workbooks.Column("Ghi chú", 40),
         ],
         (
@@ -274,9 +280,11 @@ def results_template(
                 leaf.code,
                 leaf.title,
                 leaf.max,
+                label,
                 "Nhập chỉ số SIPAS (%), từ 0 đến 100" if leaf.survey else "",
             ]
-            for leaf in leaves
+            for label, set_leaves in (sets or [("", leaves)])
+            for leaf in set_leaves
         ),
     )
     return workbooks.to_bytes(book)

@@ -205,7 +205,9 @@ def results_template(year: EvaluationYear) -> bytes:
         for code, leaf in leaves.items():
             union.setdefault(code, leaf)
     units = [(row, set(columns[p.criteria_set_id])) for p, row in unit_rows(year)]
-    return io.results_template(units, list(union.values()), year=year.year)
+    labels = {ys.criteria_set_id: ys.get_unit_type_display() for ys in year.sets.all()}
+    sets = [(labels[pk], list(leaves.values())) for pk, leaves in columns.items()]
+    return io.results_template(units, list(union.values()), year=year.year, sets=sets)
 
 
 ENTRY_FIELDS = (
