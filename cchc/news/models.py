@@ -113,9 +113,11 @@ class SectionPage(RoutablePageMixin, Page):
         return (self.unit_id, self.pk, None)
 
     def get_context(self, request, *args, **kwargs):
+        from cchc.news.selectors import public_context
         from cchc.news.views import listing_context
 
         context = super().get_context(request, *args, **kwargs)
+        context.update(public_context(request, self, self))
         context.update(listing_context(request, section=self, topic=None))
         return context
 
@@ -156,9 +158,12 @@ class TopicPage(RoutablePageMixin, Page):
         return (unit_id, section_id, None)
 
     def get_context(self, request, *args, **kwargs):
+        from cchc.news.selectors import cached_section, public_context
         from cchc.news.views import listing_context
 
+        cached_section(request, self, self.path[: -self.steplen])
         context = super().get_context(request, *args, **kwargs)
+        context.update(public_context(request, self, self.section))
         context.update(listing_context(request, section=self.section, topic=self))
         return context
 
@@ -305,10 +310,18 @@ class ArticlePage(Page):
         return TopicPage.objects.filter(path=self.path[: -self.steplen]).first()
 
     def get_context(self, request, *args, **kwargs):
-        from cchc.news.selectors import related_articles
+        from cchc.news.selectors import (
+            article_with_parents,
+            cached_section,
+            public_context,
+            related_articles,
+        )
         from cchc.news.views import stats_tags_available
 
+        cached_section(request, self, self.path[: -2 * self.steplen])
+        article_with_parents(request, self)
         context = super().get_context(request, *args, **kwargs)
+        context.update(public_context(request, self, self.section))
         context["related"] = related_articles(self)
         context["attachment_list"] = list(
             self.attachments.select_related("document").order_by("sort_order")

@@ -111,19 +111,136 @@ def filter_articles(
 
 
 def related_articles(article: ArticlePage, limit: int = 4) -> list[ArticlePage]:
-    """Same topic, the author unit's own first, then the rest of the province."""
-    same_topic = live_articles().filter(topic=article.topic).exclude(pk=article.pk)
-    found = list(same_topic.filter(unit_id=article.unit_id)[:limit])
-    if len(found) < limit:
-        found += list(
-            same_topic.exclude(unit_id=article.unit_id).exclude(pk__in=[a.pk for a in found])[
-                : limit - len(found)
-            ]
-        )
-    return found
+    """Same topic, the author unit's own first, then the rest of the province (one query)."""
+    own = Case(When(unit_id=article.unit_id, then=Value(0)), default=Value(1))
+    return list(
+        live_articles()
+        .filter(topic=article.topic)
+        .exclude(pk=article.pk)
+        .annotate(other_unit=own)
+        .order_by("other_unit", "-first_published_at", "-pk")[:limit]
+    )
 
 
 def units_with_sections() -> list[Unit]:
     """Units that have a section, by type, then in Vietnamese order (not SQL's)."""
     units = Unit.objects.filter(cchc_section__isnull=False)
     return sorted(units, key=lambda u: (u.unit_type, vi_key(u.name)))
+
+
+# Fragments of public pages that change rarely ------------------------------
+#
+# The unit list, a section's topic menu, a page's breadcrumbs, the section's
+# and the portal's contact footer are cached under the version of the
+# published content: one cheap aggregate over the page table, which changes
+# when any page is published, unpublished, revised or deleted. So a new
+# article shows at once in every worker, without Redis and without signals
+# (a unit renamed shows within FRAGMENT_SECONDS).
+
+FRAGMENT_SECONDS = 300
+
+
+def content_version(request=None) -> str:
+    """The version of the published content (memoised on the request)."""
+    if request is not None and getattr(request, "_news_content_version", None):
+        return request._news_content_version
+    from django.db.models import Count, Max
+    from wagtail.models import Page
+
+    got = Page.objects.aggregate(
+        n=Count("id"), p=Max("last_published_at"), r=Max("latest_revision_created_at")
+    )
+    version = f"{got['n']}.{got['p'] and got['p'].timestamp()}.{got['r'] and got['r'].timestamp()}"
+    if request is not None:
+        request._news_content_version = version
+    return version
+
+
+def fragment(name: str, version: str, build):
+    """`build()`'s value, cached for this version of the content."""
+    from django.core.cache import cache
+
+    key = f"news:fragment:{name}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FRAGMENT_SECONDS)
+    return value
+
+
+def section_with_unit(section: SectionPage, version: str) -> SectionPage:
+    """The section with its unit (a unit's own row is read fresh: it may be renamed)."""
+    return section
+
+
+def topics_of(section: SectionPage, version: str) -> list:
+    from cchc.news.models import TopicPage
+
+    return fragment(
+        f"topics:{section.pk}",
+        version,
+        lambda: list(TopicPage.objects.child_of(section).live().order_by("path")),
+    )
+
+
+def units_listed(version: str) -> list[Unit]:
+    return fragment("units", version, units_with_sections)
+
+
+def breadcrumbs(page, version: str) -> list[tuple[str, str]]:
+    """(url, label) of the page's ancestors below the root."""
+
+    def build():
+        return [
+            (crumb.get_url(), "Trang chủ" if crumb.depth == 2 else crumb.title)
+            for crumb in page.get_ancestors()[1:]
+        ]
+
+    return fragment(f"crumbs:{page.pk}", version, build)
+
+
+def portal_home(version: str):
+    """The portal's home page (the footer's contact details)."""
+    from cchc.core.models import HomePage
+
+    return fragment("home", version, lambda: HomePage.objects.live().first() or False) or None
+
+
+def public_context(request, page, section: SectionPage | None) -> dict:
+    """What every public news page shows around its content, from the fragments."""
+    version = content_version(request)
+    if section is not None:
+        section_with_unit(section, version)
+    return {
+        "crumbs": breadcrumbs(page, version),
+        "portal_home": portal_home(version),
+        "content_version": version,
+    }
+
+
+def cached_section(request, page, path: str) -> None:
+    """Give a topic or article page its section (with unit) from the fragments."""
+    if "section" in page.__dict__:
+        return
+
+    def build():
+        return SectionPage.objects.select_related("unit").filter(path=path).first() or False
+
+    page.__dict__["section"] = fragment(f"section:{path}", content_version(request), build) or None
+
+
+def article_with_parents(request, article: ArticlePage) -> None:
+    """The article's topic page from the fragments (its section: cached_section)."""
+    version = content_version(request)
+    if "topic_page" not in article.__dict__:
+        from cchc.news.models import TopicPage
+
+        path = article.path[: -article.steplen]
+        article.__dict__["topic_page"] = (
+            fragment(
+                f"topic:{path}",
+                version,
+                lambda: TopicPage.objects.filter(path=path).first() or False,
+            )
+            or None
+        )

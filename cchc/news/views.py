@@ -17,8 +17,12 @@ from cchc.news.forms import ArticleFilterForm, DeskFilterForm
 from cchc.news.models import ArticlePage, SectionPage, TopicPage
 from cchc.news.review import article_counts_by_unit
 from cchc.news.selectors import (
+    content_version,
     filter_articles,
     live_articles,
+    section_with_unit,
+    topics_of,
+    units_listed,
     units_with_sections,
     with_images,
 )
@@ -51,7 +55,9 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
     The province's section rolls up every unit's articles and offers the unit
     filters; a unit's section lists its own (and its predecessors') articles.
     """
-    units = list(units_with_sections()) if section.is_province else []
+    version = content_version(request)  # rarely changing parts are cached under it
+    section_with_unit(section, version)
+    units = list(units_listed(version)) if section.is_province else []
     form = ArticleFilterForm(request.GET or None, units=units)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     unit = None
@@ -67,7 +73,7 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
         query=filters.get("tu_khoa", ""),
     )
     page_obj = Paginator(with_images(articles), PER_PAGE).get_page(request.GET.get("trang"))
-    topics = list(TopicPage.objects.child_of(section).live().order_by("path"))
+    topics = topics_of(section, version)
     return {
         "section": section,
         "topic_page": topic,

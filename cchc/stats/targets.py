@@ -29,6 +29,12 @@ class Target(NamedTuple):
 
 def target_for_page(page) -> Target:
     """The counting target of a news page (any object with `stats_target()`)."""
+    section = getattr(page, "__dict__", {}).get("section")
+    if section is not None and section.pk != page.pk:
+        # A topic or article whose section the page already holds: no query.
+        article_id = page.pk if page._meta.model_name == "articlepage" else None
+        unit_id = section.unit_id or getattr(page, "unit_id", 0)
+        return Target(int(unit_id), int(section.pk), int(article_id or section.pk))
     unit_id, section_id, article_id = page.stats_target()
     return Target(int(unit_id), int(section_id), int(article_id or section_id))
 
