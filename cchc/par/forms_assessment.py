@@ -263,6 +263,7 @@ class EvidenceForm(forms.Form):
         label="Tải lên tệp mới",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        error_messages={"empty": "Tệp trống: hãy chọn tệp có nội dung."},
         help_text=f"PDF, Word, Excel hoặc ảnh JPG/PNG ({', '.join(sorted(EVIDENCE_EXTENSIONS))}).",
     )
     evidence = forms.TypedChoiceField(

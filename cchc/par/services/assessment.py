@@ -428,6 +428,27 @@ def _participation_state(participation: Participation) -> dict:
     return {"state": participation.state, "version": participation.version}
 
 
+STALE_PARTICIPATION = "Bản tự đánh giá vừa được người khác thay đổi; hãy tải lại trang."
+
+
+def _state_changed(actor, participation: Participation, action, what: str, reason=None):
+    """Reload the participation after its conditional update and audit the change."""
+    before = _participation_state(participation)
+    participation.refresh_from_db()
+    data = {"before": before, "after": _participation_state(participation)}
+    if reason is not None:
+        data["reason"] = reason
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=participation,
+        unit=participation.unit,
+        summary=f"{participation.unit}: {what} năm {participation.year.year}",
+        data=data,
+    )
+    return participation
+
+
 @transaction.atomic
 def assessment_submit(*, actor, participation: Participation, version: int) -> Participation:
     """The leader sends the assessment for appraisal; it is locked from then on."""
@@ -452,19 +473,8 @@ def assessment_submit(*, actor, participation: Participation, version: int) -> P
         current = Participation.objects.get(pk=participation.pk)
         if current.state == ParticipationState.SUBMITTED:
             raise AlreadyDone("Bản tự đánh giá đã được gửi.", code="already")
-        raise ValidationError(
-            "Bản tự đánh giá vừa được người khác thay đổi; hãy tải lại trang.", code="stale"
-        )
-    before = _participation_state(participation)
-    participation.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action=AuditAction.PAR_ASSESSMENT_SUBMIT,
-        obj=participation,
-        unit=participation.unit,
-        summary=f"{participation.unit}: gửi bản tự đánh giá năm {participation.year.year}",
-        data={"before": before, "after": _participation_state(participation)},
-    )
+        raise ValidationError(STALE_PARTICIPATION, code="stale")
+    _state_changed(actor, participation, AuditAction.PAR_ASSESSMENT_SUBMIT, "gửi bản tự đánh giá")
     notify.submitted(participation=participation, url=_workspace_url(participation))
     return participation
 
@@ -496,20 +506,10 @@ def assessment_withdraw(*, actor, participation: Participation, version: int) ->
         pk=participation.pk, state=ParticipationState.SUBMITTED, version=version
     ).update(state=ParticipationState.IN_PROGRESS, version=version + 1)
     if not updated:
-        raise ValidationError(
-            "Bản tự đánh giá vừa được người khác thay đổi; hãy tải lại trang.", code="stale"
-        )
-    before = _participation_state(participation)
-    participation.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action=AuditAction.PAR_ASSESSMENT_WITHDRAW,
-        obj=participation,
-        unit=participation.unit,
-        summary=f"{participation.unit}: rút bản tự đánh giá năm {participation.year.year} để sửa",
-        data={"before": before, "after": _participation_state(participation)},
+        raise ValidationError(STALE_PARTICIPATION, code="stale")
+    return _state_changed(
+        actor, participation, AuditAction.PAR_ASSESSMENT_WITHDRAW, "rút bản tự đánh giá để sửa"
     )
-    return participation
 
 
 @transaction.atomic
@@ -526,17 +526,16 @@ def assessment_reopen(*, actor, participation: Participation, reason: str) -> Pa
         raise ValidationError("Kết quả của đơn vị đã chốt; không thể mở lại.")
     if current.state in UNIT_EDITABLE_STATES:
         raise ValidationError("Bản tự đánh giá đang mở; không cần mở lại.", code="already")
-    Participation.objects.filter(pk=current.pk, version=current.version).update(
+    updated = Participation.objects.filter(pk=current.pk, version=current.version).update(
         state=ParticipationState.IN_PROGRESS, version=current.version + 1
     )
-    before = _participation_state(current)
-    participation.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action=AuditAction.PAR_ASSESSMENT_REOPEN,
-        obj=participation,
-        unit=participation.unit,
-        summary=f"{participation.unit}: mở lại bản tự đánh giá năm {year.year}",
-        data={"before": before, "after": _participation_state(participation), "reason": reason},
+    if not updated:
+        raise ValidationError(STALE_PARTICIPATION, code="stale")
+    participation.state, participation.version = current.state, current.version
+    return _state_changed(
+        actor,
+        participation,
+        AuditAction.PAR_ASSESSMENT_REOPEN,
+        "mở lại bản tự đánh giá",
+        reason=reason,
     )
-    return participation

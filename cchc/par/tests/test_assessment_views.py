@@ -12,7 +12,7 @@ from cchc.par.tests.year import IN_SELF, entry, open_year, participation
 
 pytestmark = pytest.mark.django_db
 
-WORKSPACE_QUERIES = 0  # pinned below
+WORKSPACE_QUERIES = 21  # session, user, roles, participation, the tree (3), files…
 
 
 @pytest.fixture

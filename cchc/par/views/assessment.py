@@ -317,38 +317,33 @@ def _version(request) -> int:
         return 0
 
 
-@require_POST
-def submit(request, year: int, slug: str):
+def _state_change(request, year, slug, change, done: str):
+    """The leader's submit or withdraw: a second click gets a friendly note."""
     participation = selectors.participation_get_for_user(
         request.user, year, slug, action=Action.SUBMIT_ASSESSMENT
     )
     try:
-        services.assessment_submit(
-            actor=request.user, participation=participation, version=_version(request)
-        )
-        messages.success(request, "Đã gửi bản tự đánh giá để thẩm định.")
+        change(actor=request.user, participation=participation, version=_version(request))
+        messages.success(request, done)
     except services.AlreadyDone as exc:
         messages.info(request, " ".join(exc.messages))
     except ValidationError as exc:
         flash_validation_error(request, exc)
     return redirect(_url(participation))
+
+
+@require_POST
+def submit(request, year: int, slug: str):
+    return _state_change(
+        request, year, slug, services.assessment_submit, "Đã gửi bản tự đánh giá để thẩm định."
+    )
 
 
 @require_POST
 def withdraw(request, year: int, slug: str):
-    participation = selectors.participation_get_for_user(
-        request.user, year, slug, action=Action.SUBMIT_ASSESSMENT
+    return _state_change(
+        request, year, slug, services.assessment_withdraw, "Đã rút bản tự đánh giá về để sửa."
     )
-    try:
-        services.assessment_withdraw(
-            actor=request.user, participation=participation, version=_version(request)
-        )
-        messages.success(request, "Đã rút bản tự đánh giá về để sửa.")
-    except services.AlreadyDone as exc:
-        messages.info(request, " ".join(exc.messages))
-    except ValidationError as exc:
-        flash_validation_error(request, exc)
-    return redirect(_url(participation))
 
 
 @require_POST
