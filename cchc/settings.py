@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The visit beacon answers here, past nothing it does not need (cchc/stats/middleware.py).
+    "cchc.stats.middleware.BeaconMiddleware",
     "cchc.core.middleware.PublicPageCacheMiddleware",
     # Inside the page cache, so a cached page keeps the header it was sent with.
     "cchc.core.middleware.ContentSecurityPolicyMiddleware",
