@@ -123,6 +123,20 @@ class Server:
         self.__exit__()
         raise RuntimeError("gunicorn did not start")
 
+    def wait_ready(self, timeout: float = 90) -> None:
+        """Until every worker is up and the minimal view answers."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.worker_pids()) == self.workers:
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                    conn.request("GET", "/bench/ping")
+                    if conn.getresponse().status == 200:
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.5)
+
     def worker_pids(self) -> list[int]:
         """The master's live worker processes (from /proc)."""
         pids = []
