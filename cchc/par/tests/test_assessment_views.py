@@ -183,3 +183,16 @@ def test_the_workspace_queries_do_not_grow_with_leaves_or_evidence(
             assert client.get(url(cast)).status_code == 200
     assert len(leaves) == 39  # the 2026 commune set: 46 leaves, 7 of them SIPAS
     assert len(before.captured_queries) == WORKSPACE_QUERIES, before.captured_queries
+
+
+def test_the_menu_opens_the_users_unit_of_the_open_year_and_previews_swap_only_the_points(
+    cast, client, year
+):
+    client.force_login(cast.officer_a)
+    response = client.get(reverse("par_assessment_start"))
+    assert response.status_code == 302 and response["Location"] == url(cast)
+    page = client.get(url(cast)).content.decode()
+    # the preview's output must not inherit the leaf form's target (the whole leaf)
+    assert 'hx-target="this" hx-swap="innerHTML"' in page
+    client.force_login(cast.leader)
+    assert client.get(reverse("par_assessment_start")).status_code == 403
