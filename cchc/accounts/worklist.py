@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cchc import access
 from cchc.access import Action
+from cchc.core import hooks
 from cchc.news.review import awaiting_review
 from cchc.org.models import Role, Unit
 
@@ -29,10 +30,24 @@ def offered_actions(user, unit: Unit) -> list[Action]:
     return [a for a in access.allowed_actions(user, unit) if a in ACTIONS_WITH_SCREENS]
 
 
+def work_items(user) -> list[dict]:
+    """What the apps say the user has to do now (hook WORK_ITEMS), once a request."""
+    cached = getattr(user, "_cchc_work_items", None)
+    if cached is None:
+        cached = [item for found in hooks.run(hooks.WORK_ITEMS, user=user) for item in found]
+        user._cchc_work_items = cached
+    return cached
+
+
 def landing_target(user) -> Unit | None:
     """The one unit page to send the user to, when there is nothing else to show."""
     units = access.user_units(user)
-    if len(units) == 1 and not access.is_province_wide(user) and not awaiting_review(user):
+    if (
+        len(units) == 1
+        and not access.is_province_wide(user)
+        and not awaiting_review(user)
+        and not work_items(user)
+    ):
         return units[0]
     return None
 
@@ -51,4 +66,5 @@ def landing_context(user) -> dict:
         "can_manage_org": access.can(user, Action.MANAGE_ORG),
         "can_view_org": access.can(user, Action.VIEW_ORG),
         "can_view_audit": access.can(user, Action.VIEW_AUDIT),
+        "work_items": work_items(user),
     }

@@ -44,9 +44,28 @@ def audit_log(request):
         entries = entries.filter(action=action)
     else:
         action = ""
+    # one unit's changes (?don-vi=<slug>) or one object's (?doi-tuong=par.entry:12)
+    unit_slug = request.GET.get("don-vi", "")
+    if unit_slug:
+        entries = entries.filter(unit__slug=unit_slug)
+    target = request.GET.get("doi-tuong", "")
+    if target.count(":") == 1:
+        object_type, object_id = target.split(":")
+        entries = entries.filter(object_type=object_type, object_id=object_id)
+    else:
+        target = ""
+    kept = request.GET.copy()
+    kept.pop("p", None)
     page = Paginator(entries, 50).get_page(request.GET.get("p"))
     return render(
         request,
         "org/audit_log.html",
-        {"page_obj": page, "actions": AuditAction.choices, "action": action},
+        {
+            "page_obj": page,
+            "actions": AuditAction.choices,
+            "action": action,
+            "unit_slug": unit_slug,
+            "target": target,
+            "query": kept.urlencode() + "&" if kept else "",
+        },
     )

@@ -4,6 +4,7 @@ from wagtail import hooks
 from cchc.access import Action
 from cchc.core import hooks as cchc_hooks
 from cchc.lib.menus import ActionMenuItem
+from cchc.par import hooks_work
 from cchc.par.demo import load_criteria_sets
 from cchc.par.views import appraisal, assessment, evidence, results, year_admin
 from cchc.par.views import criteria as views
@@ -52,3 +53,8 @@ def load_demo_criteria_sets(*, stdout, password):
 for _module in YEAR_VIEWS:
     if hasattr(_module, "menu_item"):
         hooks.register("register_admin_menu_item", _module.menu_item)
+
+
+@hooks.register(cchc_hooks.WORK_ITEMS)
+def par_work_items(*, user):
+    return hooks_work.work_items(user=user)

@@ -40,6 +40,7 @@ def test_every_hook_has_its_participants_in_their_declared_order():
         "cchc.org.wagtail_hooks.count_units_on_home_page"
     ]
     assert _participants(cchc_hooks.NAV_ITEMS) == ["cchc.news.wagtail_hooks.news_nav_item"]
+    assert _participants(cchc_hooks.WORK_ITEMS) == ["cchc.par.wagtail_hooks.par_work_items"]
 
 
 def test_hooks_are_registered_only_in_wagtail_hooks_modules():

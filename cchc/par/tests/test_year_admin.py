@@ -528,3 +528,24 @@ def test_the_exemptions_page_role_matrix(cast, client_as, client):
     assert client_as(cast.officer_a).get(url).status_code == 403
     assert client_as(cast.admin).get(exemptions_url(cast.unit_b)).status_code == 404
     assert not entry(year, cast.unit_a, "2.1").exempt
+
+
+# The audit log per unit and per leaf ---------------------------------------------
+
+
+def test_the_audit_log_shows_one_units_changes_and_one_leafs(cast, client_as):
+    year = open_year(actor=cast.admin, units=[cast.unit_a, cast.unit_b])
+    a1 = entry(year, cast.unit_a, "2.1")
+    a2 = Entry.objects.filter(participation__unit=cast.unit_a).exclude(pk=a1.pk).first()
+    b1 = entry(year, cast.unit_b, "2.1")
+    for e, reason in ((a1, "lý do A1"), (a2, "lý do A2"), (b1, "lý do B1")):
+        entry_exempt(actor=cast.admin, entry=e, exempt=True, reason=reason, version=1)
+    audit = reverse("cchc_audit_log")
+    client = client_as(cast.leader)
+    html = client.get(audit, {"don-vi": cast.unit_a.slug}).text
+    assert html.count(f"{cast.unit_a.name}: tiêu chí") == 2 and cast.unit_b.name not in html
+    html = client.get(audit, {"doi-tuong": f"par.entry:{a1.pk}"}).text
+    assert "tiêu chí 2.1" in html and f"tiêu chí {a2.node.code} " not in html
+    detail = client.get(detail_url()).text
+    assert f"?don-vi={cast.unit_a.slug}" in detail
+    assert f"?doi-tuong=par.entry:{a1.pk}" in client.get(exemptions_url(cast.unit_a)).text

@@ -130,9 +130,9 @@ def year_open(request):
 def year_detail(request, year: int):
     can_manage = _read(request)
     evaluation_year = _year_or_404(year)
-    return render(
-        request, "par/year_detail.html", _detail_context(evaluation_year, can_manage=can_manage)
-    )
+    context = _detail_context(evaluation_year, can_manage=can_manage)
+    context["can_view_audit"] = access.can(request.user, Action.VIEW_AUDIT)
+    return render(request, "par/year_detail.html", context)
 
 
 def _detail_context(year: EvaluationYear, *, can_manage: bool, extension_form=None) -> dict:
@@ -302,6 +302,7 @@ def year_exemptions(request, year: int, slug: str):
             "participation": participation,
             "rows": rows,
             "can_manage": can_manage and evaluation_year.is_open,
+            "can_view_audit": access.can(request.user, Action.VIEW_AUDIT),
         },
         status=422 if failed is not None else 200,
     )
