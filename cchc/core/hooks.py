@@ -44,7 +44,8 @@ every demo account, else random ones). Run by ``manage.py load_demo``; must
 be idempotent. A loader may return demo sign-ins ``(username, password, role
 label, unit name)``, which load_demo prints last.
 org (order 0): the units and the demo accounts; news (10): articles;
-stats (20): 90 days of visits; par (30): the criteria sets."""
+stats (20): 90 days of visits; par (30): the criteria sets, the 2023 year
+published, the 2026 year with units at every stage."""
 
 HOME_PAGE_CONTEXT = "cchc_home_page_context"
 """``request``, ``context`` (dict, updated in place). Run by
@@ -53,7 +54,7 @@ HOME_PAGE_CONTEXT = "cchc_home_page_context"
 NAV_ITEMS = "cchc_nav_items"
 """No arguments; returns ``(label, url)``, a link of the public navigation.
 Run by ``cchc.core.context_processors.site`` on every public page.
-news: "Cải cách hành chính" → ``/cchc/``."""
+news: "Cải cách hành chính" → ``/cchc/``; par: "Chỉ số CCHC" → ``/chi-so-cchc/``."""
 
 WORK_ITEMS = "cchc_work_items"
 """``user``; returns a list of ``{"title", "text", "url"}`` dicts: what the user

@@ -47,6 +47,14 @@ def load_demo_criteria_sets(*, stdout, password):
     from cchc.par.demo_2023 import load_year_2023  # the 2023 year needs the sets above
 
     load_year_2023(stdout)
+    from cchc.par.demo_2026 import load_year_2026  # units at every stage of this year
+
+    load_year_2026(stdout)
+
+
+@hooks.register(cchc_hooks.NAV_ITEMS)
+def par_results_nav_item():
+    return ("Chỉ số CCHC", reverse("par:results_years"))
 
 
 # A views module with a back-office menu entry defines menu_item() (an ActionMenuItem).

@@ -39,7 +39,10 @@ def test_every_hook_has_its_participants_in_their_declared_order():
     assert _participants(cchc_hooks.HOME_PAGE_CONTEXT) == [
         "cchc.org.wagtail_hooks.count_units_on_home_page"
     ]
-    assert _participants(cchc_hooks.NAV_ITEMS) == ["cchc.news.wagtail_hooks.news_nav_item"]
+    assert _participants(cchc_hooks.NAV_ITEMS) == [
+        "cchc.news.wagtail_hooks.news_nav_item",
+        "cchc.par.wagtail_hooks.par_results_nav_item",
+    ]
     assert _participants(cchc_hooks.WORK_ITEMS) == ["cchc.par.wagtail_hooks.par_work_items"]
 
 
