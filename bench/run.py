@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
 SUITES = {
     "news": "bench.bench_news",
     "par": "bench.bench_par",
+    "par_year": "bench.bench_par_year",
 }
 
 
