@@ -120,6 +120,7 @@ def test_a_whole_year_from_self_assessment_to_the_published_rank(
         expect(leaf).to_contain_text("trang 2, mục I")
         expect(leaf).not_to_contain_text("Thiếu tài liệu")
         expect(page.get_by_role("button", name="Gửi bản tự đánh giá để thẩm định")).to_have_count(0)
+        page.locator(f"#tc-{binary.pk}").scroll_into_view_if_needed()
         screenshot(page, "par-year-1-workspace")
 
         # 2. the leader submits
@@ -161,6 +162,7 @@ def test_a_whole_year_from_self_assessment_to_the_published_rank(
         leaf.get_by_label("Đồng ý kết quả tự chấm").check()
         leaf.get_by_role("button", name="Lưu tiêu chí 2.1").click()
         expect(page.locator(f"#tc-{accepted.pk}")).to_contain_text("Đã lưu kết quả thẩm định")
+        page.locator(f"#tc-{returned.pk}-title").scroll_into_view_if_needed()
         screenshot(page, "par-year-3-appraisal")
         # the appraiser may not open another area
         response = page.goto(f"{live_server.url}/quan-tri/chi-so-cchc/2026/tham-dinh/xa-an-phu/1/")
@@ -224,6 +226,8 @@ def test_a_whole_year_from_self_assessment_to_the_published_rank(
         leaf = page.locator(f"#tc-{returned.pk}")
         expect(leaf).to_contain_text("Đã lưu kết quả thẩm định")
         expect(leaf).to_contain_text("0,75 điểm")
+        expect(leaf.get_by_role("link", name="chuyen-muc-cchc.pdf")).to_be_visible()
+        page.locator(f"#tc-{returned.pk}-title").scroll_into_view_if_needed()
         screenshot(page, "par-year-5-round2")
     returned.refresh_from_db()
     assert returned.r2_decision == Decision.ADJUSTED and returned.r2_points == Decimal("0.75")
