@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cchc.lib.formats import number_vi
 from cchc.par.services.assessment import EVIDENCE_EXTENSIONS
 
 
@@ -47,7 +48,7 @@ class VietnameseDecimalField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            return str(value).replace(".", ",")
+            return number_vi(value, max_places=4)
         return value
 
 

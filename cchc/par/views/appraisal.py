@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, path, reverse
 
 from cchc import access
 from cchc.access import Action
+from cchc.lib.formats import number_vi
 from cchc.lib.forms import apply_validation_error
 from cchc.lib.menus import ActionMenuItem
 from cchc.org.selectors import unit_get_for_user
@@ -152,7 +153,7 @@ def _leaf_context(participation, leaf, round_, window, may_appraise, form=None, 
                 "entry": entry.pk,
                 "version": entry.version,
                 "decision": decision,
-                "points": "" if points is None else str(points).replace(".", ","),
+                "points": "" if points is None else number_vi(points),
                 "comment": getattr(entry, p + "comment"),
             },
         )

@@ -198,16 +198,23 @@ def survey_list(request, year: int):
         .order_by("participation__unit__name", "node__position"),
         key=lambda e: e.participation.unit.name,
     )
+    # one row per unit: the index is the unit's, set on every survey leaf at once
+    codes: dict[int, list[str]] = {}
+    first: dict[int, Entry] = {}
+    for e in entries:
+        codes.setdefault(e.participation_id, []).append(e.node.code)
+        first.setdefault(e.participation_id, e)
     rows = [
         {
             "entry": e,
             "unit": e.participation.unit,
+            "codes": ", ".join(codes[pk]),
             "index": (e.self_inputs or {}).get("index"),
             "shown": number_vi((e.self_inputs or {}).get("index"), 4)
             if (e.self_inputs or {}).get("index") is not None
             else "",
         }
-        for e in entries
+        for pk, e in first.items()
     ]
     return render(
         request,
