@@ -18,7 +18,6 @@ import gc
 import random
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +35,7 @@ from cchc.par.engine import (  # noqa: E402
     compute_province,
     load_criteria_yaml,
 )
+from cchc.par.engine.samples import sample_inputs  # noqa: E402
 
 UNITS_PATH = ROOT / "cchc" / "org" / "data" / "an-giang-units.yaml"
 ROUNDS = ("tự đánh giá", "thẩm định lần 1", "đơn vị giải trình", "thẩm định lần 2")
@@ -57,29 +57,7 @@ def province_units() -> list[tuple[str, str, frozenset[str]]]:
 
 
 def leaf_input(node, rng: random.Random) -> dict:
-    rule = node.rule
-    kind = rule["type"]
-    if kind == "binary":
-        return {"passed": rng.random() < 0.85}
-    if kind == "levels":
-        return {"level": rng.choice(rule["levels"])["label"]}
-    if kind in ("percent_bands", "ratio"):
-        return {"pct": Decimal(rng.randint(6000, 10000)) / 100}
-    if kind == "count_capped":
-        return {"count": rng.randint(0, 4)}
-    if kind == "deduction":
-        return {"counts": [rng.choice((0, 0, 0, 1, 2)) for _ in rule["per_occurrence"]]}
-    if kind in ("weighted_counts", "formula"):
-        a = rng.randint(0, 12)
-        b = rng.randint(0, a)
-        values = {"a": a, "b": b, "c": rng.randint(0, a - b), "k": rng.randint(0, 1)}
-        names = rule.get("inputs") or ["a", *rule.get("weights", {})]
-        return {name: values.get(name, rng.randint(0, 5)) for name in names}
-    if kind == "survey_index":
-        return {"index": Decimal(rng.randint(7500, 9900)) / 100}
-    if kind == "score":
-        return {"points": node.max * Decimal(rng.randint(0, 4)) / 4}
-    raise ValueError(kind)
+    return sample_inputs(node.rule, node.max, rng)
 
 
 def rounds_for(unit_id, unit_type, exempt, prepared: PreparedSet, rng) -> list[UnitInput]:

@@ -43,7 +43,7 @@ def _child(backend: str) -> None:
     from django.db import connection, transaction
 
     from cchc.org.models import CommuneKind, Unit, UnitType
-    from cchc.par.demo_2026 import demo_inputs
+    from cchc.par.engine.samples import sample_inputs
     from cchc.par.models import Decision, Entry, Method, Participation, ParticipationState
     from cchc.par.services.results import year_finalise
     from cchc.par.services.year import year_open
@@ -85,19 +85,19 @@ def _child(backend: str) -> None:
         entries = list(Entry.objects.filter(participation__year=year).select_related("node"))
         for i, entry in enumerate(entries):
             node = entry.node
-            entry.self_inputs = demo_inputs(node.rule, node.max_points, rng)
+            entry.self_inputs = sample_inputs(node.rule, node.max_points, rng)
             if node.method == Method.SURVEY:
                 continue
             entry.r1_decision = Decision.ACCEPTED
             if i % 10 == 3:
                 entry.r1_decision = Decision.ADJUSTED
-                entry.r1_inputs = demo_inputs(node.rule, node.max_points, rng)
+                entry.r1_inputs = sample_inputs(node.rule, node.max_points, rng)
                 entry.r1_comment = "Điều chỉnh theo tài liệu kiểm chứng."
             elif i % 20 == 7:
                 entry.r1_decision = Decision.RETURNED
                 entry.r1_comment = "Đề nghị giải trình."
                 entry.explanation = "Đơn vị bổ sung tài liệu."
-                entry.explanation_inputs = demo_inputs(node.rule, node.max_points, rng)
+                entry.explanation_inputs = sample_inputs(node.rule, node.max_points, rng)
                 entry.r2_decision = Decision.ADJUSTED if i % 40 == 7 else Decision.ACCEPTED
                 if entry.r2_decision == Decision.ADJUSTED:
                     entry.r2_points = node.max_points / 2

@@ -19,15 +19,14 @@ from __future__ import annotations
 import datetime
 import io
 import random
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from cchc.lib.collation import vi_sorted
+from cchc.par.engine.samples import sample_inputs
 from cchc.par.models import Decision, Entry, EvaluationYear, Method, Participation
 from cchc.par.services import appraisal, assessment, results
 from cchc.par.services.year import year_open
@@ -44,32 +43,6 @@ PINNED = {
 # how many of the other units end at each stage (the rest have not started)
 SPREAD = (("in_progress", 14), ("submitted", 8), ("in_appraisal", 6), ("returned", 4))
 FULL = ("submitted", "in_appraisal", "returned")
-
-
-def demo_inputs(rule: Mapping[str, Any], max_points: Decimal, rng: random.Random) -> dict:
-    """Plausible raw inputs for one leaf's rule (also used by bench/bench_par.py)."""
-    kind = rule["type"]
-    if kind == "binary":
-        return {"passed": rng.random() < 0.85}
-    if kind == "levels":
-        return {"level": rng.choice(rule["levels"])["label"]}
-    if kind in ("percent_bands", "ratio"):
-        return {"pct": str(Decimal(rng.randint(6000, 10000)) / 100)}
-    if kind == "count_capped":
-        return {"count": rng.randint(0, 4)}
-    if kind == "deduction":
-        return {"counts": [rng.choice((0, 0, 0, 1, 2)) for _ in rule["per_occurrence"]]}
-    if kind in ("weighted_counts", "formula"):
-        a = rng.randint(0, 12)
-        b = rng.randint(0, a)
-        values = {"a": a, "b": b, "c": rng.randint(0, a - b), "k": rng.randint(0, 1)}
-        names = rule.get("inputs") or ["a", *rule.get("weights", {})]
-        return {name: values.get(name, rng.randint(0, 5)) for name in names}
-    if kind == "survey_index":
-        return {"index": str(Decimal(rng.randint(7500, 9900)) / 100)}
-    if kind == "score":
-        return {"points": str(Decimal(max_points) * Decimal(rng.randint(0, 4)) / 4)}
-    raise ValueError(kind)
 
 
 def _pdf(title: str) -> io.BytesIO:
@@ -130,7 +103,7 @@ def _fill(participation: Participation, entries: list[Entry], share: float, rng,
         entry = assessment.entry_self_save(
             actor=actor,
             entry=entry,
-            inputs=demo_inputs(entry.node.rule, entry.node.max_points, rng),
+            inputs=sample_inputs(entry.node.rule, entry.node.max_points, rng),
             note=note,
             version=entry.version,
         )

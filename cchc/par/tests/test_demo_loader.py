@@ -30,3 +30,22 @@ def test_it_loads_the_2026_drafts_and_2023_frozen_once():
     assert load_criteria_sets(io.StringIO()) == 0
     assert counts() == before
     assert "Bộ tiêu chí Chỉ số CCHC" in out.getvalue()
+
+
+def test_the_2026_demo_year_leaves_the_demo_accounts_units_at_their_stages(cast):
+    from cchc.par.demo_2026 import PINNED, load_year_2026
+    from cchc.par.models import Participation
+
+    load_criteria_sets(io.StringIO())
+    out = io.StringIO()
+    year = load_year_2026(out)
+    states = dict(
+        Participation.objects.filter(year=year, unit__slug__in=PINNED).values_list(
+            "unit__slug", "state"
+        )
+    )
+    assert states == PINNED
+    stages = set(Participation.objects.filter(year=year).values_list("state", flat=True))
+    assert stages == {"not_started", "in_progress", "submitted", "in_appraisal", "returned"}
+    assert load_year_2026(io.StringIO()) is None  # idempotent
+    assert "Chỉ số CCHC năm 2026" in out.getvalue()
