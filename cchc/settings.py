@@ -306,6 +306,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
+# No autosave: on the "new article" screen Wagtail's autosave creates the page
+# itself, and an editor who clicks "Gửi duyệt" while an autosave is in flight
+# gets two articles (seen in the browser tests under load). Editors save or
+# submit; a stale tab is refused by Wagtail's own revision check.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # No avatars fetched from third parties: visitors' and officers' browsers talk
 # only to the portal.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -52,7 +52,7 @@ class AuditAction(models.TextChoices):
     PAR_ASSESSMENT_WITHDRAW = "par_assessment.withdraw", "Rút bản tự đánh giá để sửa"
     PAR_ASSESSMENT_REOPEN = "par_assessment.reopen", "Mở lại bản tự đánh giá"
     PAR_ENTRY_APPRAISE = "par_entry.appraise", "Thẩm định tiêu chí"
-    PAR_ROUND1_CLOSE = "par_round1.close", "Kết thúc thẩm định vòng 1, chuyển giải trình"
+    PAR_ROUND1_CLOSE = "par_first_round.close", "Kết thúc thẩm định vòng 1, chuyển giải trình"
     PAR_ENTRY_EXPLAIN = "par_entry.explain", "Giải trình tiêu chí"
     PAR_EXPLANATION_SUBMIT = "par_explanation.submit", "Gửi giải trình"
     PAR_SURVEY_SET = "par_survey.set", "Nhập chỉ số SIPAS của đơn vị"

@@ -1,11 +1,6 @@
-import datetime
-import hashlib
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from wagtail import hooks
 
 from cchc.access import Action
@@ -37,45 +32,6 @@ def register_news_menu_item():
         order=150,
         action=Action.EDIT_NEWS,
     )
-
-
-DUPLICATE_WINDOW = datetime.timedelta(seconds=60)
-# long enough for a double click, short enough that fixing a refused form and
-# sending it again is never taken for a duplicate
-CLAIM_SECONDS = 5
-DUPLICATE_MESSAGE = "Tin «{title}» vừa được tạo; trang đã mở tin đó thay vì tạo thêm một tin trùng."
-
-
-@hooks.register("before_create_page")
-def create_an_article_once(request, parent_page, page_class):
-    """A double click (or a browser resending the form) creates the article once.
-
-    The second POST of the same title by the same person under the same topic within
-    a minute opens the first one instead. The database is asked first (a resend after
-    the first has been saved); for two requests in flight at once, a claim is taken in
-    the cache for a few seconds (an atomic add, shared by the workers when the cache is
-    Redis).
-    """
-    if request.method != "POST" or page_class is not ArticlePage:
-        return None
-    title = (request.POST.get("title") or "").strip()
-    if not title:
-        return None
-    digest = hashlib.sha256(title.encode()).hexdigest()[:32]
-    claim = f"cchc:news:create:{request.user.pk}:{parent_page.pk}:{digest}"
-    earlier = (
-        ArticlePage.objects.child_of(parent_page)
-        .filter(title=title, owner=request.user, first_published_at__isnull=True)
-        .filter(latest_revision_created_at__gte=timezone.now() - DUPLICATE_WINDOW)
-        .order_by("pk")
-        .first()
-    )
-    if earlier is None and cache.add(claim, 1, timeout=CLAIM_SECONDS):
-        return None
-    messages.info(request, DUPLICATE_MESSAGE.format(title=title))
-    if earlier is None:  # the first request is still being saved
-        return redirect("wagtailadmin_explore", parent_page.pk)
-    return redirect("wagtailadmin_pages:edit", earlier.pk)
 
 
 def _is_structure(page) -> bool:

@@ -246,14 +246,14 @@ def test_closing_round_1_returns_units_with_returned_leaves_and_tells_them(cast,
     assert any(
         cast.officer_a.email in m.to and "giải trình 1 tiêu chí" in m.body for m in mail.outbox
     )
-    assert AuditEntry.objects.filter(action="par_round1.close", unit=cast.unit_a).exists()
+    assert AuditEntry.objects.filter(action="par_first_round.close", unit=cast.unit_a).exists()
 
 
 def test_closing_round_1_twice_changes_nothing_the_second_time(cast, year):
     put(year, cast.unit_a, S.IN_APPRAISAL)
     round1_close(actor=cast.admin, year=year)
     assert round1_close(actor=cast.admin, year=year) == {"returned": 0, "appraised": 0}
-    assert AuditEntry.objects.filter(action="par_round1.close").count() == 1
+    assert AuditEntry.objects.filter(action="par_first_round.close").count() == 1
 
 
 def test_closing_round_1_for_one_unit_leaves_the_others(cast, year):
