@@ -203,8 +203,8 @@ def _year_reminders(year: EvaluationYear, today) -> list[Notification]:
                 if not users:
                     continue
                 concerned = stage == Stage.SELF or p.state in WAITING_STATES[stage]
+                unit_end = max(end, extensions.get((p.unit_id, stage.value), end))
                 if today == start and concerned:
-                    unit_end = max(end, extensions.get((p.unit_id, stage.value), end))
                     created += notify(
                         users=users,
                         year=year,
@@ -215,7 +215,6 @@ def _year_reminders(year: EvaluationYear, today) -> list[Notification]:
                         f"từ {_fmt(start)} đến {_fmt(unit_end)}.",
                         url=unit_url(year, p.unit),
                     )
-                unit_end = max(end, extensions.get((p.unit_id, stage.value), end))
                 if (
                     p.state in WAITING_STATES[stage]
                     and (unit_end - today).days == REMIND_DAYS_BEFORE

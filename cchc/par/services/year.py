@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cchc.core.audit import AuditAction, audit_record
 from cchc.lib.dates import day_range
-from cchc.org.models import Unit, UnitType
+from cchc.org.models import Unit, UnitType, unit_lineages
 from cchc.par.models import (
     STAGE_FIELDS,
     AreaEvaluator,
@@ -101,11 +101,16 @@ def department_for_code(code: str, day: datetime.date | None = None) -> Unit | N
     direct = departments.filter(code=code).first()
     if direct is not None:
         return direct
-    for department in departments:
-        codes = set(
-            Unit.objects.filter(pk__in=department.lineage_ids()).values_list("code", flat=True)
+    # a merged department inherits its predecessors' codes: one lineage walk for all
+    departments = list(departments)
+    lineages = unit_lineages([d.pk for d in departments])
+    codes = dict(
+        Unit.objects.filter(pk__in={pk for ids in lineages.values() for pk in ids}).values_list(
+            "pk", "code"
         )
-        if code in codes:
+    )
+    for department in departments:
+        if code in {codes.get(pk) for pk in lineages.get(department.pk, [department.pk])}:
             return department
     return None
 
