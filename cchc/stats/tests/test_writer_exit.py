@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 CHILD = r"""
-import os, signal, sys, time
+import os, signal, sys, threading, time
 import django
 django.setup()
 from django.db import connection
@@ -28,10 +28,17 @@ with connection.schema_editor() as editor:
 # As gunicorn's worker: SIGTERM ends the process through sys.exit (atexit runs).
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
 committed = [0]
+# The writer's thread and the main thread both report; one line per write,
+# under a lock, so their lines never interleave.
+out = threading.Lock()
+def say(line):
+    with out:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 def write(batch):
     n = services.visits_write(batch)
     committed[0] += len(batch)
-    print(f"committed {committed[0]}", flush=True)
+    say(f"committed {committed[0]}")
     return n
 w = writer.writer(write)
 ua = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
@@ -40,9 +47,9 @@ target = services.Target(5, 50, 51)
 for i in range(int(os.environ["VISITS"])):
     ip = f"10.0.{i // 250}.{i % 250}"
     services.visit_record(target=target, client_ip=ip, user_agent=ua)
-    print(f"answered {i + 1}", flush=True)
+    say(f"answered {i + 1}")
     time.sleep(float(os.environ["PAUSE"]))
-print("done", flush=True)
+say("done")
 time.sleep(3600)
 """
 
