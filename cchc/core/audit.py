@@ -59,6 +59,7 @@ class AuditAction(models.TextChoices):
     PAR_RESULTS_IMPORT = "par_results.import", "Nhập kết quả chấm điểm của các đơn vị"
     PAR_YEAR_FINALISE = "par_year.finalise", "Chốt kết quả Chỉ số CCHC"
     PAR_YEAR_PUBLISH = "par_year.publish", "Công bố kết quả Chỉ số CCHC"
+    PAR_PREVIOUS_SET = "par_previous_figures.set", "Nhập số liệu đã công bố của năm trước"
 
 
 def audit_record(

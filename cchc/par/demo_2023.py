@@ -212,6 +212,18 @@ def load_year_2023(stdout=None, actor=None) -> EvaluationYear | None:
     )
     year.refresh_from_db()
     year = results_services.year_finalise(actor=actor, year=year, version=year.version)
+    for kind, unit_type in KINDS:
+        # Seed 003 compares with 2022's published indices; 2022 is not in the platform.
+        results_services.previous_figures_set(
+            actor=actor,
+            year=year,
+            unit_type=unit_type,
+            previous_year=YEAR - 1,
+            areas={
+                code: Decimal(old)
+                for code, (_, _, old, _) in seed003.PUBLISHED[kind]["areas"].items()
+            },
+        )
     year = results_services.year_publish(actor=actor, year=year, url=f"/chi-so-cchc/{YEAR}/")
     if stdout is not None:
         stdout.write("Chỉ số CCHC năm 2023: đã nhập, chốt và công bố (dữ liệu dựng lại).")

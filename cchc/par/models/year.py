@@ -470,6 +470,9 @@ class YearSummary(models.Model):
     group_counts = models.JSONField(default=dict)
     # node code → {"max", "units", "average_points", "index"} as decimal strings
     nodes = models.JSONField(default=dict)
+    # The previous year's figures as published, for a year before the platform:
+    # {"year": 2022, "average": "88.1" or None, "areas": {code: index}} (decimal strings).
+    previous_published = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -490,3 +490,55 @@ def year_publish(*, actor, year: EvaluationYear, url: str = "") -> EvaluationYea
         },
     )
     return year
+
+
+@transaction.atomic
+def previous_figures_set(
+    *,
+    actor,
+    year: EvaluationYear,
+    unit_type: str,
+    previous_year: int,
+    areas: dict[str, Decimal],
+    average: Decimal | None = None,
+) -> YearSummary:
+    """Record the previous year's published indices, for a year before the platform.
+
+    The first year run here has no stored previous year to compare with; the annual
+    report's "last year" column then comes from the figures Sở Nội vụ published.
+    A previous year held in the platform always wins over these figures.
+    """
+    summary = YearSummary.objects.filter(year=year, unit_type=unit_type).first()
+    if summary is None:
+        raise ValidationError(
+            f"Năm {year.year} chưa có kết quả chốt cho loại đơn vị này; hãy chốt kết quả trước."
+        )
+    if previous_year >= year.year:
+        raise ValidationError(f"Năm so sánh phải trước năm {year.year}.")
+    problems = []
+    unknown = sorted(set(areas) - set(summary.nodes))
+    if unknown:
+        problems.append(f"Không có lĩnh vực mã {', '.join(unknown)} trong kết quả năm {year.year}.")
+    for code, value in {**areas, "bình quân": average}.items():
+        if value is not None and not (0 <= Decimal(value) <= HUNDRED):
+            problems.append(f"{code}: {number_vi(Decimal(value))} phải từ 0 đến 100.")
+    if problems:
+        raise ValidationError(problems)
+    before = summary.previous_published
+    summary.previous_published = {
+        "year": previous_year,
+        "average": _s(average),
+        "areas": {code: str(Decimal(value)) for code, value in areas.items()},
+    }
+    summary.save(update_fields=["previous_published"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PAR_PREVIOUS_SET,
+        obj=year,
+        summary=(
+            f"Nhập số liệu đã công bố năm {previous_year} để so sánh với năm {year.year} "
+            f"({summary.get_unit_type_display()})"
+        ),
+        data={"before": before, "after": summary.previous_published, "unit_type": unit_type},
+    )
+    return summary
