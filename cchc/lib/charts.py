@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import matplotlib
@@ -80,8 +80,13 @@ def bar_chart(
     ylabel: str = "",
     fmt: Format = "svg",
     size: tuple[float, float] = (8.0, 3.0),
+    value_labels: Callable[[float], str] | None = None,
 ) -> str | bytes:
-    """Grouped vertical bars (e.g. visits per month, scores per unit)."""
+    """Grouped vertical bars (e.g. visits per month, scores per unit).
+
+    ``value_labels`` (e.g. ``decimal_vi``) writes each bar's value above it, as
+    printed reports do, so the figure can be read without its table.
+    """
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=size, dpi=100)
         ax = fig.add_subplot()
@@ -89,7 +94,7 @@ def bar_chart(
         width = 0.8 / count
         for i, (name, values) in enumerate(series):
             offset = (i - (count - 1) / 2) * width
-            ax.bar(
+            bars = ax.bar(
                 [k + offset for k in range(len(labels))],
                 list(values),
                 width=width,
@@ -98,16 +103,26 @@ def bar_chart(
                 hatch=None if i == 0 else "//",
                 edgecolor="white",
             )
+            if value_labels:
+                ax.bar_label(
+                    bars,
+                    labels=[value_labels(v) for v in values],
+                    fontsize=6.5,
+                    padding=1.5,
+                    rotation=90 if count * len(labels) > 12 else 0,
+                )
         _axes(ax, labels, title, ylabel)
+        if value_labels:  # room above the tallest bar for its label
+            ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
         if len(series) > 1:
             _legend(ax, len(series))
         return _render(fig, fmt)
 
 
 def _legend(ax, count: int) -> None:
-    # Above the plot, so it never hides a peak.
+    # Above the plot, so it never hides a peak; on the right, clear of the title.
     ax.legend(
-        loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=count, borderaxespad=0.2
+        loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, ncols=count, borderaxespad=0.2
     )
 
 
@@ -115,6 +130,8 @@ def _axes(ax, labels: Sequence[str], title: str, ylabel: str) -> None:
     step = max(1, len(labels) // 15)
     ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)])
     ax.tick_params(axis="x", labelrotation=45 if len(labels) > 12 else 0)
+    if any("\n" in label for label in labels):  # wrapped names: smaller, to fit side by side
+        ax.tick_params(axis="x", labelsize=7.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: integer_vi(int(v))))
     ax.set_ylim(bottom=0)

@@ -1,7 +1,9 @@
 """The PAR results' charts, drawn by the one chart module (``cchc/lib/charts.py``).
 
 The dashboard asks for SVG, the Word and PDF reports for PNG; both come from the same
-function and data, so the page and the printed report show the same picture.
+function and data, so the page and the printed report show the same picture. Charts
+carry no title: the page's <figcaption> and the report's "Biểu đồ: …" line name them,
+as seed 003 does.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import textwrap
 from decimal import Decimal
 
 from cchc.lib import charts
+from cchc.lib.formats import decimal_vi, integer_vi
 from cchc.par.selectors.report import Section, UnitRow
 
 # Seed 003's chart: each area's component index, this year beside last year.
-AREA_CHART_SIZE = (8.0, 3.6)
+AREA_CHART_SIZE = (9.0, 3.8)
 
 
-def area_label(code: str, title: str, width: int = 16, lines: int = 3) -> str:
+def area_label(code: str, title: str, width: int = 13, lines: int = 3) -> str:
     """An area's axis label: its number and title, wrapped to a few short lines."""
     wrapped = textwrap.wrap(f"{code}. {title}", width=width)
     if len(wrapped) > lines:
@@ -36,10 +39,10 @@ def area_chart(section: Section, year: int, *, fmt: charts.Format = "svg"):
     return charts.bar_chart(
         labels=[area_label(a.code, a.title) for a in section.areas],
         series=series,
-        title=f"Chỉ số thành phần các lĩnh vực – {section.label}",
         ylabel="%",
         fmt=fmt,
         size=AREA_CHART_SIZE,
+        value_labels=decimal_vi,
     )
 
 
@@ -62,9 +65,9 @@ def distribution_chart(section: Section, *, fmt: charts.Format = "svg"):
     return charts.bar_chart(
         labels=[label for label, _ in counted],
         series=[("Số đơn vị", [n for _, n in counted])],
-        title=f"Phân bố Chỉ số CCHC – {section.label}",
         ylabel="Số đơn vị",
         fmt=fmt,
+        value_labels=integer_vi,
     )
 
 
@@ -77,7 +80,6 @@ def profile_chart(row: UnitRow, section: Section, *, fmt: charts.Format = "svg")
             (row.unit.name, [_f(row.areas[c].index) if c in row.areas else 0 for c in codes]),
             (f"Bình quân {section.label.lower()}", [_f(a.index) for a in section.areas]),
         ],
-        title=f"Chỉ số thành phần của {row.unit.name}",
         ylabel="%",
         fmt=fmt,
         size=AREA_CHART_SIZE,
