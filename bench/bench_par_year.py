@@ -32,20 +32,15 @@ SQLITE_PATH = ROOT / "var" / "bench-par-year.sqlite3"
 PG_NAME = "cchc_bench_par"
 
 
-def _child(backend: str) -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
-    django.setup()
+def prepare(backend: str) -> dict:
+    """Migrate the scratch database and build both appraised years: label → year."""
     import random
 
     from django.core.management import call_command
-    from django.db import connection, transaction
 
     from cchc.org.models import CommuneKind, Unit, UnitType
     from cchc.par.engine.samples import sample_inputs
     from cchc.par.models import Decision, Entry, Method, Participation, ParticipationState
-    from cchc.par.services.results import year_finalise
     from cchc.par.services.year import year_open
     from cchc.par.tests.year import WINDOWS, import_draft_sets
 
@@ -124,6 +119,19 @@ def _child(backend: str) -> None:
         f"{Entry.objects.filter(participation__year=years[f'×{SCALE}']).count()} entries, "
         "four rounds each"
     )
+    return years
+
+
+def _child(backend: str) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
+    django.setup()
+    from django.db import connection, transaction
+
+    from cchc.par.services.results import year_finalise
+
+    years = prepare(backend)
 
     class Rollback(Exception):
         pass
@@ -149,26 +157,26 @@ def _child(backend: str) -> None:
     connection.close()
 
 
-def main() -> int:
+def main(script: str = __file__, sqlite_path: Path = SQLITE_PATH, postgres: bool = True) -> int:
     from bench.common import ensure_postgres_database, postgres_available
 
-    backends = [("sqlite", f"sqlite:///{SQLITE_PATH}")]
-    if postgres_available():
+    backends = [("sqlite", f"sqlite:///{sqlite_path}")]
+    if postgres and postgres_available():
         ensure_postgres_database(PG_NAME)
         backends.append(("postgres", f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"))
-    else:
+    elif postgres:
         print("PostgreSQL not reachable on 127.0.0.1:5432: SQLite only.")
     failures = 0
     for backend, url in backends:
         if backend == "sqlite":
-            SQLITE_PATH.parent.mkdir(exist_ok=True)
-            SQLITE_PATH.unlink(missing_ok=True)
+            sqlite_path.parent.mkdir(exist_ok=True)
+            sqlite_path.unlink(missing_ok=True)
         else:
             _drop_postgres(PG_NAME)
             ensure_postgres_database(PG_NAME)
         env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
         done = subprocess.run(
-            [sys.executable, __file__, "--child", backend], env=env, cwd=ROOT, check=False
+            [sys.executable, script, "--child", backend], env=env, cwd=ROOT, check=False
         )
         failures += done.returncode != 0
     return failures

@@ -19,6 +19,7 @@ SUITES = {
     "news": "bench.bench_news",
     "par": "bench.bench_par",
     "par_year": "bench.bench_par_year",
+    "par_reports": "bench.bench_par_reports",
 }
 
 
