@@ -2,7 +2,7 @@
 
 Seed 003 (Sở Nội vụ's report on the 2023 PAR Index, 21/5/2024) publishes area
 averages, group counts and the average index of 17 departments and 11 districts, not
-the units' own scores. ``cchc/par/tests/seed003.py`` holds one CONSTRUCTED set of unit
+the units' own scores. ``cchc/par/seed003.py`` holds one CONSTRUCTED set of unit
 scores that reproduces every published number; this module enters exactly those rows
 as a user would: it builds the results workbook and imports it with
 ``services.results.results_import``, then finalises and publishes.
@@ -42,11 +42,11 @@ from django.db import transaction
 
 from cchc.org.models import Unit, UnitType
 from cchc.org.services import unit_create
+from cchc.par import seed003
 from cchc.par.io.results import results_workbook
 from cchc.par.models import CriteriaNode, CriteriaSet, EvaluationYear
 from cchc.par.services import results as results_services
 from cchc.par.services.year import year_open
-from cchc.par.tests import seed003
 
 YEAR = 2023
 D = datetime.date

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from cchc.par import seed003
 from cchc.par.engine import (
     AN_GIANG_2023,
     RoundingPolicy,
@@ -16,7 +17,6 @@ from cchc.par.engine import (
     compute_province,
     mean,
 )
-from cchc.par.tests import seed003
 
 KINDS = ("so", "huyen")
 AREA_CODES = tuple(code for code, _, _ in seed003.AREAS)

@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from cchc.core.models import AuditEntry
 from cchc.org.models import UnitType
+from cchc.par import seed003
 from cchc.par.demo import load_criteria_sets
 from cchc.par.demo_2023 import load_year_2023
 from cchc.par.models import YearSummary
 from cchc.par.selectors import report
 from cchc.par.services import results
-from cchc.par.tests import seed003
 from cchc.par.tests.year import open_year
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from cchc.core.audit import AuditAction
 from cchc.core.models import AuditEntry
 from cchc.lib.formats import decimal_vi
 from cchc.org.models import UnitType
+from cchc.par import seed003
 from cchc.par.demo import load_criteria_sets
 from cchc.par.demo_2023 import load_year_2023
 from cchc.par.engine import AN_GIANG_2023
@@ -20,7 +21,6 @@ from cchc.par.models import (
     YearStatus,
     YearSummary,
 )
-from cchc.par.tests import seed003
 
 pytestmark = pytest.mark.django_db
 KINDS = {"so": UnitType.DEPARTMENT, "huyen": UnitType.DISTRICT}
