@@ -8,9 +8,8 @@ from cchc.core import hooks
 from cchc.news.review import awaiting_review
 from cchc.org.models import Role, Unit
 
-# Actions that have a screen today. The policy also names the PAR Index
-# self-assessment, its submission and appraisal, and unit dashboards; they
-# are offered once their screens exist, never promised before.
+# Actions that have a screen today. The policy also names unit dashboards;
+# they are offered once their screens exist, never promised before.
 ACTIONS_WITH_SCREENS = frozenset(
     {
         Action.VIEW_WORKSPACE,
@@ -20,6 +19,11 @@ ACTIONS_WITH_SCREENS = frozenset(
         Action.EDIT_NEWS,
         Action.APPROVE_NEWS,
         Action.VIEW_NEWS_STATS,
+        Action.SELF_ASSESS,
+        Action.SUBMIT_ASSESSMENT,
+        Action.APPRAISE,
+        Action.VIEW_ASSESSMENT,
+        Action.VIEW_PAR_RESULTS,
         Action.VIEW_PAR_CRITERIA,
         Action.MANAGE_PAR,
     }
