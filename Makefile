@@ -30,9 +30,11 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
-## Serve the product with demo data on http://127.0.0.1:8000
+## Serve the product with demo data on http://127.0.0.1:8000, and the background worker
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) manage.py db_worker --backend background & worker=$$!; \
+	  trap 'pkill -TERM -P $$worker 2>/dev/null; kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (browser tests included), in parallel
 test: install

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "cchc.par",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -273,11 +275,18 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # object-storage backend (django-storages) is set here instead.
 EVIDENCE_ROOT = Path(env("EVIDENCE_ROOT", str(BASE_DIR / "var" / "evidence")))
 EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+# Generated reports (cchc/par/services/reports.py): outside the web root too, read
+# only by the permission-checked download view (cchc/par/views/reports.py).
+REPORTS_ROOT = Path(env("REPORTS_ROOT", str(BASE_DIR / "var" / "reports")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
+    },
+    "reports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(REPORTS_ROOT), "base_url": None},
     },
     "staticfiles": {
         "BACKEND": (
@@ -300,6 +309,21 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cchc.news.forms.AttachmentForm"
 # Downloads go through Django, so the check in cchc/news/media.py runs on every one
 # (a draft's attachment is not public); never a redirect to the storage's own URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# Background work (django-tasks; docs/operations.md) -------------------------
+# "background": long work (the annual report and its appendices) as rows in the
+# database, run by `manage.py db_worker --backend background` (make run starts
+# one); a job queued survives a restart of the server and of the worker. A
+# Redis-backed backend is a change of this setting. "default" stays immediate:
+# Wagtail's own small tasks (search index, reference index) run in the request,
+# as before.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+# A report job still "running" with no progress for this long lost its worker
+# (killed, machine restarted): it is marked failed and can be requested again.
+REPORT_JOB_STALE_MINUTES = int(env("REPORT_JOB_STALE_MINUTES", "30"))
 
 # Wagtail -----------------------------------------------------------------
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

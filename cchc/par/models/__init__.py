@@ -9,6 +9,10 @@ from cchc.par.models.criteria import (  # noqa: F401
     SetStatus,
     _default_classification,  # referenced by migration 0001
 )
+from cchc.par.models.reports import (  # noqa: F401
+    JobStatus,
+    ReportJob,
+)
 from cchc.par.models.year import (  # noqa: F401
     STAGE_FIELDS,
     UNIT_EDITABLE_STATES,
