@@ -26,6 +26,11 @@ class Kind:
     content_type: str
     extension: str
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: "Tạo báo cáo (Word)"."""
+        return self.label[:1].lower() + self.label[1:]
+
     def filename(self, year) -> str:
         """ "Báo cáo Chỉ số CCHC năm 2023.docx" (year: an EvaluationYear or its number)."""
         number = getattr(year, "year", year)

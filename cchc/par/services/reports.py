@@ -48,7 +48,7 @@ QUEUE_TEXT = "Không đưa được yêu cầu tạo {label} vào hàng đợi. 
 
 def _label(kind: str) -> str:
     found = KINDS.get(kind)
-    return found.label.lower() if found else "báo cáo"
+    return found.in_sentence if found else "báo cáo"
 
 
 def report_request(*, year: EvaluationYear, kind: str, user, rebuild: bool = False) -> ReportJob:
@@ -149,7 +149,7 @@ def report_job_run(*, job_id: int) -> str:
         if isinstance(exc, ValidationError):
             error = " ".join(exc.messages)
         else:
-            error = FAILED_TEXT.format(label=kind.label.lower())
+            error = FAILED_TEXT.format(label=kind.in_sentence)
         ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED, error=error, step="", finished_at=timezone.now()
         )

@@ -222,7 +222,7 @@ def test_a_failing_builder_marks_the_job_failed_in_vietnamese_and_nothing_is_dow
         _request(client, cast.leader, year)
     job = ReportJob.objects.get()
     assert job.status == JobStatus.FAILED and job.progress == 30 and job.file == ""
-    assert job.error.startswith("Không tạo được báo cáo (word) do lỗi")
+    assert job.error.startswith("Không tạo được báo cáo (Word) do lỗi")
     assert "chart library exploded" not in job.error
     assert "chart library exploded" in caplog.text  # the traceback is in the log
     assert client.get(_job_url(job, "tai-ve/")).status_code == 404
@@ -359,7 +359,7 @@ def test_the_panel_lists_every_kind_in_one_query_whatever_the_history(
     assert [r.kind.slug for r in rows] == ["phu-luc", "bao-cao-word", "bao-cao-pdf"]
     assert rows[0].job.error == "lỗi 19" and rows[1].job is None and rows[2].job.progress == 12
     page = client.get(f"/quan-tri/chi-so-cchc/{year.year}/bao-cao/").content.decode()
-    assert "Tạo báo cáo (word)" in page and '<progress max="100" value="12"' in page
+    assert "Tạo báo cáo (Word)" in page and '<progress max="100" value="12"' in page
 
 
 # -- who may --------------------------------------------------------------------------------
