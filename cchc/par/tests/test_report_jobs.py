@@ -15,19 +15,20 @@ from urllib.parse import quote
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from cchc import settings as project_settings
 from cchc.par.models import EvaluationYear, JobStatus, ReportJob
 from cchc.par.models.reports import data_version, report_files
 from cchc.par.reports import DOCX, KINDS
 from cchc.par.selectors.reports import report_jobs
 from cchc.par.services import reports as services
 from cchc.par.services import results
+from cchc.par.tests.reports import immediate_tasks, report_storage, run_worker
 from cchc.par.tests.test_results_helpers import appraise_all
 from cchc.par.tests.year import open_year
 
@@ -69,21 +70,12 @@ def _builder(monkeypatch, name: str, kind: str = "bao-cao-word") -> None:
 @pytest.fixture(autouse=True)
 def reports(settings, tmp_path, monkeypatch):
     """Reports stored under the test's own folder; the fake builder; the immediate backend."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "reports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "reports"), "base_url": None},
-        },
-    }
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
+    folder = report_storage(settings, tmp_path)
+    immediate_tasks(settings)
     BUILT.clear()
     for kind in KINDS:
         _builder(monkeypatch, "fake_build", kind)
-    return tmp_path / "reports"
+    return folder
 
 
 def _finalised(cast) -> EvaluationYear:
@@ -247,6 +239,7 @@ def test_a_year_not_finalised_gets_a_clear_message_and_no_job(client, cast):
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Kỳ đánh giá năm 2026 chưa chốt kết quả" in page
+    assert 'id="par-reports-closed"' in page and "Tạo báo cáo" not in page
     assert ReportJob.objects.count() == 0
     fragment = client.post(
         f"/quan-tri/chi-so-cchc/{year.year}/bao-cao/phu-luc/", HTTP_HX_REQUEST="true"
@@ -433,10 +426,8 @@ def test_a_missing_job_year_or_kind_is_not_found(client, cast, year):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_queued_job_survives_a_restart_and_the_next_worker_builds_it(client, cast, settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-    }
+    settings.TASKS = project_settings.TASKS  # the real queue, as in production
+    assert settings.TASKS["background"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     year = _finalised(cast)
     response = _request(client, cast.leader, year, kind="phu-luc")
     job = ReportJob.objects.get()
@@ -447,16 +438,7 @@ def test_a_queued_job_survives_a_restart_and_the_next_worker_builds_it(client, c
     assert (str(task.pk), task.status, task.backend_name) == (job.task_id, "READY", "background")
     assert task.task_path == "cchc.par.tasks.report_build"
 
-    # as `make run` and the systemd unit start it (the default backend is not a queue)
-    call_command(
-        "db_worker",
-        "--backend",
-        "background",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        verbosity=0,
-    )
+    run_worker()  # as `make run` and the systemd unit start it
     job.refresh_from_db()
     task.refresh_from_db()
     assert (job.status, job.progress) == (JobStatus.DONE, 100) and task.status == "SUCCESSFUL"
