@@ -53,7 +53,8 @@ def work_items(*, user) -> list[dict]:
             items += _unit_items(years, unit_ids)
         items += _appraisal_items(user, years, assigned)
     items += [
-        {"title": "Thông báo", "text": n.text, "url": n.url}
+        # Through the notification's own address, which marks it read on the way.
+        {"title": "Thông báo", "text": n.text, "url": reverse("par_notification_open", args=[n.pk])}
         for n in Notification.objects.filter(user=user, read_at__isnull=True)[:NOTIFICATIONS_SHOWN]
     ]
     return items

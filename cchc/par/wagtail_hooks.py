@@ -6,12 +6,30 @@ from cchc.core import hooks as cchc_hooks
 from cchc.lib.menus import ActionMenuItem
 from cchc.par import hooks_work
 from cchc.par.demo import load_criteria_sets
-from cchc.par.views import appraisal, assessment, evidence, reports, results, year_admin
+from cchc.par.views import (
+    appraisal,
+    assessment,
+    comparison,
+    evidence,
+    notifications,
+    reports,
+    results,
+    year_admin,
+)
 from cchc.par.views import criteria as views
 
 # Each part of the PAR year keeps its own back-office URLs and menu items in its
 # views module; they are registered here, the one place Wagtail looks.
-YEAR_VIEWS = (year_admin, assessment, evidence, appraisal, results, reports)
+YEAR_VIEWS = (
+    year_admin,
+    assessment,
+    evidence,
+    appraisal,
+    results,
+    comparison,
+    reports,
+    notifications,
+)
 
 
 @hooks.register("register_admin_urls")

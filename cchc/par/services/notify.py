@@ -270,3 +270,13 @@ def appraisal_council(year: EvaluationYear) -> list:
         .filter(Q(role=Role.APPRAISER, unit__in=departments) | Q(role=Role.ADMIN))
         .select_related("user")
     ]
+
+
+def notification_read(*, user, notification_id: int) -> Notification | None:
+    """Mark the user's own notification read (once); None when it is not theirs."""
+    found = Notification.objects.filter(pk=notification_id, user=user).first()
+    if found is not None and found.read_at is None:
+        Notification.objects.filter(pk=found.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    return found
