@@ -180,6 +180,10 @@ def _fast_tests(settings, tmp_path):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
         },
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "reports"), "base_url": None},
+        },
     }
 
 
