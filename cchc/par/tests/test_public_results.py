@@ -86,3 +86,17 @@ def test_the_year_page_queries_do_not_grow_with_units(client, cast):
     communes = list(Unit.objects.filter(unit_type="commune").order_by("pk")[:10])
     _finalised(cast, units=[*communes, cast.stp])
     assert _queries(client, "/chi-so-cchc/2026/") == few
+
+
+def test_a_published_units_page_shows_where_it_lost_points(client, cast):
+    from cchc.lib.formats import number_vi
+    from cchc.par.selectors import report
+
+    year = _finalised(cast)
+    body = client.get(f"/chi-so-cchc/2026/{cast.unit_a.slug}/").content.decode()
+    section, row = report.year_report(year).unit(cast.unit_a.pk)
+    table = body.split('id="par-unit-losses"')[1].split("</table>")[0]
+    assert "<caption>Các tiêu chí đơn vị bị trừ điểm" in table
+    code, title, lost = report.unit_losses(section, row)[0]
+    first = table.split("<tbody>")[1].split("</tr>")[0]
+    assert f'<th scope="row">{code}</th><td>{title}</td><td>{number_vi(lost)}</td>' in first

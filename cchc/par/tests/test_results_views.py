@@ -169,3 +169,48 @@ def test_the_review_list_queries_do_not_grow_with_units(client, cast, django_ass
     assert few == many
     with django_assert_num_queries(few):
         client.get(f"{BASE}/ket-qua/")
+
+
+def test_a_finalised_units_page_has_its_rank_change_losses_profile_and_appraisers(client, cast):
+    from decimal import Decimal
+
+    from cchc.lib.formats import decimal_vi, number_vi
+    from cchc.par.models import Entry, UnitResult
+    from cchc.par.selectors import report
+    from cchc.par.tests.test_public_results import _finalised
+
+    _finalised(cast, year=2025, share="0.8")
+    year = small_year(cast)
+    appraise_all(year, share=Decimal("0.9"))
+    leaf = (
+        Entry.objects.filter(participation__year=year, participation__unit=cast.unit_a)
+        .exclude(node__method="survey")
+        .order_by("node__position")
+        .first()
+    )
+    Entry.objects.filter(pk=leaf.pk).update(r1_by=cast.appraiser, r1_comment="Thiếu kế hoạch")
+    year = results.year_finalise(actor=cast.admin, year=year, version=year.version)
+
+    url = f"{BASE}/don-vi/{cast.unit_a.slug}/ket-qua/"
+    response = _get(client, cast.officer_a, url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    now = UnitResult.objects.get(year=year, unit=cast.unit_a)
+    before = UnitResult.objects.get(year__year=2025, unit=cast.unit_a)
+    assert f'id="par-unit-total">{decimal_vi(now.total)}<' in body
+    assert f'id="par-unit-rank">{now.rank}/2 – Xã, phường, đặc khu<' in body
+    change = body.split('id="par-unit-change">')[1].split("</dd>")[0]
+    assert f"+{decimal_vi(now.total - before.total)}" in change
+    # where it lost points: the report's losses, most first
+    section, row = report.year_report(year).unit(cast.unit_a.pk)
+    losses = body.split('id="par-unit-losses"')[1].split("</table>")[0]
+    for code, _title, lost in report.unit_losses(section, row)[:3]:
+        assert f'<th scope="row">{code}</th>' in losses and number_vi(lost) in losses
+    # the profile against the section's average, with its text alternative
+    chart = body.split('id="par-profile-chart"')[1].split("</figure>")[0]
+    assert "<svg" in chart and "Bình quân xã, phường, đặc khu" in chart and "<figcaption" in chart
+    # each criterion's appraisal, with the appraiser's name
+    assert "Thiếu kế hoạch" in body and cast.appraiser.get_full_name() in body
+    assert _get(client, cast.officer_b, url).status_code == 404
+    assert _get(client, cast.editor_a, url).status_code == 403
+    assert _get(client, cast.leader, url).status_code == 200

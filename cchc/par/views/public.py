@@ -15,10 +15,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import condition
 
-from cchc.lib.formats import decimal_vi
+from cchc.lib.formats import decimal_vi, number_vi
 from cchc.org.models import Unit, UnitType, unit_lineages
 from cchc.par.engine import AN_GIANG_2023, change
 from cchc.par.models import EvaluationYear, UnitResult, YearStatus, YearSummary
+from cchc.par.selectors import report
 
 RECONSTRUCTED_MARK = "(dữ liệu dựng lại)"
 GROUPS = ("A", "B", "C")
@@ -191,6 +192,9 @@ def unit_detail(request, year: int, slug: str):
                 "change": _change(area["index"], old.get("index")),
             }
         )
+    # Where it lost points, by criterion: the same selector as the dashboard and report.
+    found = report.year_report(evaluation_year).unit(unit.pk)
+    losses = report.unit_losses(*found) if found else []
     return render(
         request,
         "par/public_unit.html",
@@ -203,6 +207,7 @@ def unit_detail(request, year: int, slug: str):
             "change": _change(result.total, before.total) if before else "",
             "previous": previous if before else None,
             "areas": areas,
+            "losses": [(code, title, number_vi(lost)) for code, title, lost in losses],
             "reconstructed": RECONSTRUCTED_MARK in unit.name,
         },
     )

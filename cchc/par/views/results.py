@@ -31,6 +31,7 @@ from cchc.lib.forms import flash_validation_error
 from cchc.lib.menus import ActionMenuItem
 from cchc.org.models import UnitType
 from cchc.org.selectors import unit_get_for_user
+from cchc.par import charts
 from cchc.par.engine import AN_GIANG_2023
 from cchc.par.io.results import MAX_UPLOAD_BYTES
 from cchc.par.models import (
@@ -44,6 +45,7 @@ from cchc.par.models import (
     UnitResult,
     YearStatus,
 )
+from cchc.par.selectors import report
 from cchc.par.services import results as services
 from cchc.par.services import scoring
 
@@ -354,10 +356,14 @@ def unit_result(request, year: int, slug: str):
     )
     if participation is None:
         raise access.not_found()
-    stored = UnitResult.objects.filter(year=evaluation_year, unit=unit).first()
-    if stored is not None:
-        nodes = {code: (Decimal(p), Decimal(m)) for code, (p, m) in stored.nodes.items()}
-        total, group = stored.total, stored.group
+    # A finalised year: the report's row (rank x/N, last year, losses), as the dashboard.
+    section = row = None
+    if evaluation_year.status in report.FINAL_STATUSES:
+        found = report.year_report(evaluation_year).unit(unit.pk)
+        if found is not None:
+            section, row = found
+    if row is not None:
+        nodes, total, group = row.nodes, row.total, row.group
     else:
         computed = scoring.compute_participation(participation, scoring.APPRAISED)
         nodes = {c: (n.points, n.applicable_max) for c, n in computed.nodes.items()}
@@ -372,11 +378,13 @@ def unit_result(request, year: int, slug: str):
     ):
         points, applicable = nodes.get(node.code, (None, None))
         entry = entries.get(node.pk)
+        lost = applicable - points if points is not None and applicable > points else None
         tree.append(
             {
                 "node": node,
                 "points": number_vi(points) if points is not None else "",
                 "max": number_vi(node.max_points),
+                "lost": number_vi(lost) if lost is not None else "",
                 "exempt": entry.exempt if entry else False,
                 "entry": entry,
                 "self_points": number_vi(entry.self_points)
@@ -393,7 +401,11 @@ def unit_result(request, year: int, slug: str):
             "participation": participation,
             "total": _fmt(total),
             "group": group,
-            "stored": stored,
+            "section": section,
+            "row": row,
+            "areas": [(a, row.areas.get(a.code)) for a in section.areas] if row else [],
+            "losses": report.unit_losses(section, row) if row else [],
+            "profile_chart": charts.profile_chart(row, section) if row and section.areas else "",
             "tree": tree,
         },
     )
