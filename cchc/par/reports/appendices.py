@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -47,6 +48,7 @@ from cchc.org.models import UnitType
 from cchc.par.models import EvaluationYear
 from cchc.par.selectors.report import (
     RECONSTRUCTED_MARK,
+    NotFinalised,
     Section,
     UnitRow,
     YearReport,
@@ -92,7 +94,10 @@ class Col:
 def build(year: EvaluationYear, *, progress: Progress = _quiet) -> bytes:
     """The appendices of a finalised or published year, as an .xlsx file."""
     progress(0, "Đang đọc kết quả")
-    report = year_report(year)
+    try:
+        report = year_report(year)
+    except NotFinalised as exc:  # the job shows a ValidationError's message as its reason
+        raise ValidationError(str(exc)) from exc
     sections = report.sections
     plan: list[tuple[str, Callable, Section]] = []
     for n, section in enumerate(sections, start=1):
@@ -110,14 +115,12 @@ def build(year: EvaluationYear, *, progress: Progress = _quiet) -> bytes:
         sheet.title = "Phụ lục"
         put(sheet, 1, 1, f"Năm {report.year.year} chưa có kết quả của đơn vị nào.")
     for step, (name, write, section) in enumerate(plan):
-        progress(5 + 90 * step // len(plan), f"Đang ghi {name}")
+        progress(5 + 85 * step // len(plan), f"Đang ghi {name}")
         sheet = book.active if step == 0 else book.create_sheet()
         sheet.title = name
         write(sheet, name, section, report)
-    progress(95, "Đang lưu tệp")
-    content = to_bytes(book)
-    progress(100, "Đã xong")
-    return content
+    progress(90, "Đang tạo tệp Excel")  # storing it (and 100) is the job's
+    return to_bytes(book)
 
 
 # -- the sheets ------------------------------------------------------------------------
@@ -159,6 +162,8 @@ def _ranking(sheet: Worksheet, name: str, section: Section, report: YearReport) 
 
 def _criteria(sheet: Worksheet, name: str, section: Section, report: YearReport) -> None:
     number = report.year.year
+    # A criterion's maximum: the most that applied to a unit (the set's maximum unless
+    # every unit was exempt from part of it); year_report gives criteria no other.
     maxima: dict[str, Decimal] = {}
     for unit in section.units:
         for code, (_, applicable) in unit.nodes.items():
