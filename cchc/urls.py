@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import Http404
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cchc.accounts import account_views
 from cchc.accounts.views import LoginView, PasswordResetView
+from cchc.core import serving
 from cchc.core.views import healthz
 
 handler403 = "cchc.core.views.permission_denied_view"
@@ -56,4 +57,9 @@ if settings.DEBUG:
         settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images"
     )
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's page serving, with the site and the route cached (cchc/core/serving.py);
+    # Wagtail's own _util/ views (password, sign-in of private pages) stay its own.
+    re_path("^(?!_util/)" + wagtail_urls.serve_pattern[1:], serving.serve, name="cchc_serve"),
+    path("", include(wagtail_urls)),
+]

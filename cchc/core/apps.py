@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         import wagtail.admin.auth
 
+        from cchc.core import site_version
         from cchc.core.views import admin_permission_denied
+
+        site_version.connect()
 
         # Wagtail answers a forbidden back-office request with a redirect to
         # the dashboard; we answer 403 like every other view of ours, so that

@@ -7,6 +7,7 @@ from wagtail.models import Page
 
 from cchc.core import hooks
 from cchc.core.page_permissions import SiteFramePermissionTester
+from cchc.core.serving import CachedViewRestrictionsMixin, cached_route
 from cchc.lib.richtext import RichTextField
 
 
@@ -52,7 +53,24 @@ class AuditEntry(models.Model):
         return AuditAction(self.action).label if self.action in AuditAction.values else self.action
 
 
-class HomePage(Page):
+class SiteVersion(models.Model):
+    """One number, raised by every change a public page may show (cchc/core/site_version.py).
+
+    A row in the database, not a cache key: every worker reads the same
+    number without a shared cache, so a change shows at once everywhere.
+    """
+
+    version = models.PositiveBigIntegerField("phiên bản", default=0)
+
+    class Meta:
+        verbose_name = "phiên bản nội dung công khai"
+        verbose_name_plural = "phiên bản nội dung công khai"
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The provincial portal's home page (root of the public site)."""
 
     intro = RichTextField("giới thiệu", blank=True, features=["bold", "italic", "link"])
@@ -75,6 +93,10 @@ class HomePage(Page):
 
     def permissions_for_user(self, user):
         return SiteFramePermissionTester(user, self)
+
+    def route(self, request, path_components):
+        # Every public URL starts here: the walk down the tree is cached (serving.py).
+        return cached_route(self, request, path_components, super().route)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -21,6 +21,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Collection, Orderable, Page, Workflow
 from wagtail.search import index
 
+from cchc.core.serving import CachedViewRestrictionsMixin
 from cchc.lib.richtext import RichTextField
 from cchc.lib.text import clean_stored_html, search_text_for, search_words_for, slug_for
 from cchc.news.media import ArticlePageForm as MediaCheckedArticleForm
@@ -77,7 +78,7 @@ def _stats_ids_for_path(section_path: str) -> tuple[int, int]:
     return row if row else (0, 0)
 
 
-class SectionPage(RoutablePageMixin, Page):
+class SectionPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """A "Cải cách hành chính" section: the province's or one unit's."""
 
     unit = models.OneToOneField(
@@ -86,6 +87,7 @@ class SectionPage(RoutablePageMixin, Page):
     intro = RichTextField("giới thiệu", blank=True, features=["bold", "italic", "link"])
 
     is_cchc_section = True
+    served_with = ("unit",)  # kept with the page in the route cache (cchc/core/serving.py)
     parent_page_types = ["core.HomePage", "org.UnitPage"]
     subpage_types = ["news.TopicPage"]
     max_count_per_parent = 1
@@ -134,7 +136,7 @@ class SectionPage(RoutablePageMixin, Page):
         return widget(request, section=self)
 
 
-class TopicPage(RoutablePageMixin, Page):
+class TopicPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """One of the five topics inside a section; articles are written here."""
 
     topic = models.CharField("chủ đề", max_length=40, choices=Topic.choices)
@@ -142,6 +144,7 @@ class TopicPage(RoutablePageMixin, Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = ["news.ArticlePage"]
+    served_with = ("section",)
     content_panels = [FieldPanel("title"), FieldPanel("intro")]
     promote_panels = [FieldPanel("search_description")]
 
@@ -178,7 +181,7 @@ class ArticlePageForm(SlugFromTitleMixin, MediaCheckedArticleForm):
     """Only the user's own files (media.py); the address made from the title (slugs.py)."""
 
 
-class ArticlePage(Page):
+class ArticlePage(CachedViewRestrictionsMixin, Page):
     """A news article. Its unit and topic follow from where it sits in the tree."""
 
     summary = models.TextField(
@@ -217,6 +220,7 @@ class ArticlePage(Page):
     search_words = models.TextField(blank=True, editable=False)
 
     is_cchc_article = True
+    served_with = ("unit", "section", "topic_page", "attachment_list")
     # Refuses another unit's image or document (cchc/news/media.py); the
     # slug may be left empty (cchc/news/slugs.py).
     base_form_class = ArticlePageForm
@@ -309,6 +313,10 @@ class ArticlePage(Page):
     def topic_page(self) -> TopicPage | None:
         return TopicPage.objects.filter(path=self.path[: -self.steplen]).first()
 
+    @cached_property
+    def attachment_list(self) -> list[ArticleAttachment]:
+        return list(self.attachments.select_related("document").order_by("sort_order"))
+
     def get_context(self, request, *args, **kwargs):
         from cchc.news.selectors import (
             article_with_parents,
@@ -323,9 +331,7 @@ class ArticlePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(public_context(request, self, self.section))
         context["related"] = related_articles(self)
-        context["attachment_list"] = list(
-            self.attachments.select_related("document").order_by("sort_order")
-        )
+        context["attachment_list"] = self.attachment_list
         context["stats_tags"] = stats_tags_available()
         return context
 

@@ -8,6 +8,7 @@ from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from wagtail.images import get_image_model
 
+from cchc.core import site_version
 from cchc.lib.collation import vi_key
 from cchc.lib.dates import day_range, year_range
 from cchc.lib.text import accented_terms, query_terms
@@ -131,49 +132,30 @@ def units_with_sections() -> list[Unit]:
 # Fragments of public pages that change rarely ------------------------------
 #
 # The unit list, a section's topic menu, a page's breadcrumbs, the section's
-# and the portal's contact footer are cached under the version of the
-# published content: one cheap aggregate over the page table, which changes
-# when any page is published, unpublished, revised or deleted. So a new
-# article shows at once in every worker, without Redis and without signals
-# (a unit renamed shows within FRAGMENT_SECONDS).
+# and the portal's contact footer are cached under the site's version
+# (cchc/core/site_version.py), one number that every publication,
+# unpublication, move, deletion, view restriction and unit change raises:
+# a new article or a renamed unit shows at once, in every worker, without Redis.
 
-FRAGMENT_SECONDS = 300
-
-
-def content_version(request=None) -> str:
-    """The version of the published content (memoised on the request)."""
-    if request is not None and getattr(request, "_news_content_version", None):
-        return request._news_content_version
-    from django.db.models import Count, Max
-    from wagtail.models import Page
-
-    got = Page.objects.aggregate(
-        n=Count("id"), p=Max("last_published_at"), r=Max("latest_revision_created_at")
-    )
-    version = f"{got['n']}.{got['p'] and got['p'].timestamp()}.{got['r'] and got['r'].timestamp()}"
-    if request is not None:
-        request._news_content_version = version
-    return version
+FRAGMENT_SECONDS = site_version.CACHE_SECONDS
 
 
-def fragment(name: str, version: str, build):
+def content_version(request=None) -> int:
+    """The version of the published content (one query per request)."""
+    return site_version.current(request)
+
+
+def fragment(name: str, version: int, build):
     """`build()`'s value, cached for this version of the content."""
-    from django.core.cache import cache
-
-    key = f"news:fragment:{name}:{version}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, FRAGMENT_SECONDS)
-    return value
+    return site_version.cached(f"news:{name}", version, build)
 
 
-def section_with_unit(section: SectionPage, version: str) -> SectionPage:
+def section_with_unit(section: SectionPage, version: int) -> SectionPage:
     """The section with its unit (a unit's own row is read fresh: it may be renamed)."""
     return section
 
 
-def topics_of(section: SectionPage, version: str) -> list:
+def topics_of(section: SectionPage, version: int) -> list:
     from cchc.news.models import TopicPage
 
     return fragment(
@@ -183,11 +165,11 @@ def topics_of(section: SectionPage, version: str) -> list:
     )
 
 
-def units_listed(version: str) -> list[Unit]:
+def units_listed(version: int) -> list[Unit]:
     return fragment("units", version, units_with_sections)
 
 
-def breadcrumbs(page, version: str) -> list[tuple[str, str]]:
+def breadcrumbs(page, version: int) -> list[tuple[str, str]]:
     """(url, label) of the page's ancestors below the root."""
 
     def build():
@@ -199,7 +181,7 @@ def breadcrumbs(page, version: str) -> list[tuple[str, str]]:
     return fragment(f"crumbs:{page.pk}", version, build)
 
 
-def portal_home(version: str):
+def portal_home(version: int):
     """The portal's home page (the footer's contact details)."""
     from cchc.core.models import HomePage
 

@@ -19,6 +19,7 @@ from cchc.news.review import article_counts_by_unit
 from cchc.news.selectors import (
     content_version,
     filter_articles,
+    fragment,
     live_articles,
     section_with_unit,
     topics_of,
@@ -43,10 +44,12 @@ def stats_tags_available() -> bool:
     return "stats_tags" in engines["django"].engine.template_libraries
 
 
-def _articles_for(section: SectionPage):
+def _articles_for(request, section: SectionPage):
     if section.is_province:
         return live_articles()
-    return live_articles().filter(unit_id__in=section.unit.lineage_ids())
+    unit = section.unit
+    lineage = fragment(f"lineage:{unit.pk}", content_version(request), unit.lineage_ids)
+    return live_articles().filter(unit_id__in=lineage)
 
 
 def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -> dict:
@@ -64,7 +67,7 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
     if filters.get("don_vi"):
         unit = next((u for u in units if u.slug == filters["don_vi"]), None)
     articles = filter_articles(
-        _articles_for(section),
+        _articles_for(request, section),
         unit=unit,
         unit_type=filters.get("loai_don_vi", ""),
         topic=topic.topic if topic else filters.get("chu_de", ""),
@@ -94,7 +97,7 @@ def widget(request, *, section: SectionPage):
     # beacon here, or every view of that site would count as a section visit.
     articles = [
         (a, request.build_absolute_uri(a.get_url(request)))
-        for a in _articles_for(section)[:WIDGET_ITEMS]
+        for a in _articles_for(request, section)[:WIDGET_ITEMS]
     ]
     response = TemplateResponse(
         request,
