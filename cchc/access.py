@@ -65,6 +65,9 @@ class Action(StrEnum):
     VIEW_PAR_RESULTS = "par.view_results"
     VIEW_PAR_CRITERIA = "par.view_criteria"
     MANAGE_PAR = "par.manage"
+    REPORT_TARGETS = "targets.report"
+    VIEW_TARGETS = "targets.view"
+    MANAGE_TARGETS = "targets.manage"
 
 
 class Scope(StrEnum):
@@ -136,6 +139,14 @@ POLICY: dict[Action, Rule] = {
         frozenset({Role.ADMIN, Role.PROVINCE_LEADER, Role.APPRAISER}), Scope.PROVINCE
     ),
     Action.MANAGE_PAR: Rule(frozenset({Role.ADMIN}), Scope.PROVINCE),
+    # reform targets (cchc.targets): a unit reports its own values; its people and the
+    # province (Sở Nội vụ, provincial leaders, read-only for the last) follow progress
+    Action.REPORT_TARGETS: Rule(frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER}), Scope.UNIT),
+    Action.VIEW_TARGETS: Rule(
+        frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER, Role.ADMIN, Role.PROVINCE_LEADER}),
+        Scope.UNIT,
+    ),
+    Action.MANAGE_TARGETS: Rule(frozenset({Role.ADMIN}), Scope.PROVINCE),
 }
 # Roles bound to their department's areas on area-scoped actions.
 AREA_BOUND_ROLES = frozenset({Role.APPRAISER})

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cchc.news",
     "cchc.stats",
     "cchc.par",
+    "cchc.targets",
     "django_htmx",
     "axes",
     "django_tasks",

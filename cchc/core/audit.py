@@ -60,6 +60,12 @@ class AuditAction(models.TextChoices):
     PAR_YEAR_FINALISE = "par_year.finalise", "Chốt kết quả Chỉ số CCHC"
     PAR_YEAR_PUBLISH = "par_year.publish", "Công bố kết quả Chỉ số CCHC"
     PAR_PREVIOUS_SET = "par_previous_figures.set", "Nhập số liệu đã công bố của năm trước"
+    TARGET_PLAN_LOAD = "target_plan.load", "Nạp kế hoạch chỉ tiêu CCHC"
+    TARGET_PLAN_CLONE = "target_plan.clone", "Sao chép kế hoạch chỉ tiêu CCHC sang năm mới"
+    TARGET_PLAN_ACTIVATE = "target_plan.activate", "Áp dụng kế hoạch chỉ tiêu CCHC"
+    TARGET_VALUE_REPORT = "target_value.report", "Báo cáo số liệu chỉ tiêu CCHC"
+    TARGET_VALUE_CORRECT = "target_value.correct", "Sửa số liệu chỉ tiêu CCHC (phiên bản mới)"
+    TARGET_VALUE_IMPORT = "target_value.import", "Nhập số liệu chỉ tiêu CCHC từ tệp Excel"
 
 
 def audit_record(

@@ -45,7 +45,8 @@ be idempotent. A loader may return demo sign-ins ``(username, password, role
 label, unit name)``, which load_demo prints last.
 org (order 0): the units and the demo accounts; news (10): articles;
 stats (20): 90 days of visits; par (30): the criteria sets, the 2023 year
-published, the 2026 year with units at every stage."""
+published, the 2026 year with units at every stage; targets (40): the 2025 plan
+of seed 004, the 2026 plan cloned from it and the units' monthly values so far."""
 
 HOME_PAGE_CONTEXT = "cchc_home_page_context"
 """``request``, ``context`` (dict, updated in place). Run by
@@ -61,7 +62,8 @@ WORK_ITEMS = "cchc_work_items"
 has to do now, shown on the landing page ("Việc cần làm"). Run by
 ``cchc.accounts.worklist.landing_context``.
 par: the user's PAR Index work of the open year (self-assessment, appraisal,
-explanation) and unread notifications."""
+explanation) and unread notifications; targets: the indicators of the user's units
+at risk or off track."""
 
 ALL = (
     UNIT_CREATED,

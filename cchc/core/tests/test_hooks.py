@@ -35,6 +35,7 @@ def test_every_hook_has_its_participants_in_their_declared_order():
         "cchc.news.wagtail_hooks.load_demo_articles",
         "cchc.stats.wagtail_hooks.load_demo_visits",
         "cchc.par.wagtail_hooks.load_demo_criteria_sets",
+        "cchc.targets.wagtail_hooks.load_demo_targets",
     ]
     assert _participants(cchc_hooks.HOME_PAGE_CONTEXT) == [
         "cchc.org.wagtail_hooks.count_units_on_home_page"
@@ -43,7 +44,10 @@ def test_every_hook_has_its_participants_in_their_declared_order():
         "cchc.news.wagtail_hooks.news_nav_item",
         "cchc.par.wagtail_hooks.par_results_nav_item",
     ]
-    assert _participants(cchc_hooks.WORK_ITEMS) == ["cchc.par.wagtail_hooks.par_work_items"]
+    assert _participants(cchc_hooks.WORK_ITEMS) == [
+        "cchc.par.wagtail_hooks.par_work_items",
+        "cchc.targets.wagtail_hooks.targets_work_items",
+    ]
 
 
 def test_hooks_are_registered_only_in_wagtail_hooks_modules():

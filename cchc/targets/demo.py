@@ -1,0 +1,70 @@
+"""Demo data: the 2025 plan of seed 004 from its YAML, the 2026 plan cloned from it
+and in force, and monthly values of every unit for 2026 so far, imported from Excel
+through the same service as Sở Nội vụ's import. Idempotent: what exists is kept."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import yaml
+from django.utils import timezone
+from openpyxl import Workbook
+
+from cchc.lib import workbooks
+from cchc.targets import io, periods, selectors, services
+from cchc.targets.models import Plan, PlanStatus, Value
+
+PLAN_2025_PATH = Path(__file__).resolve().parent / "data" / "plan-2025.yaml"
+DEMO_YEAR = 2026
+
+
+def plan_data(path: Path = PLAN_2025_PATH) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _sheet(rows) -> bytes:
+    book = Workbook()
+    workbooks.table(book, "Số liệu", [workbooks.Column(c) for c in io.COLUMNS], rows, first=True)
+    return workbooks.to_bytes(book)
+
+
+def _demo_values(plan: Plan, today) -> int:
+    """A year of months so far: each unit and indicator starts somewhere and drifts
+    (seeded by unit and indicator, so every run gives the same figures)."""
+    units = selectors.plan_units(plan)
+    pairs = selectors.applicable_pairs(plan, units)
+    months = [p for p in periods.of_year(plan.year)[:12] if p.end < today]
+    stored = 0
+    for number, period in enumerate(months):
+        rows = []
+        for unit, indicator in pairs:
+            rng = random.Random(f"{unit.code}-{indicator.code}")  # noqa: S311 - demo figures
+            start, drift = rng.uniform(35, 95), rng.uniform(-1.5, 4.0)
+            share = min(100.0, max(0.0, start + drift * number))
+            total = rng.randint(40, 400)
+            done = round(total * share / 100)
+            rows.append([unit.code, unit.name, indicator.code, "", period.key, done, total, ""])
+        counts = services.values_import(
+            actor=None, plan=plan, content=_sheet(rows), name=f"demo-{period.key}.xlsx", today=today
+        )
+        stored += counts["stored"]
+    return stored
+
+
+def load_demo(stdout=None) -> None:
+    plan = services.plan_load(actor=None, data=plan_data())
+    base = plan or Plan.objects.get(year=plan_data()["year"])
+    demo = Plan.objects.filter(year=DEMO_YEAR).first()
+    if demo is None:
+        demo = services.plan_clone(actor=None, plan=base, year=DEMO_YEAR)
+    if demo.status == PlanStatus.DRAFT:
+        services.plan_activate(actor=None, plan=demo)
+    stored = 0
+    if not Value.objects.filter(indicator__plan=demo).exists():
+        stored = _demo_values(demo, timezone.localdate())
+    if stdout is not None:
+        stdout.write(
+            f"Chỉ tiêu CCHC: kế hoạch năm {base.year} và {demo.year}, "
+            f"{demo.indicators.count()} chỉ tiêu, thêm {stored} số liệu."
+        )
