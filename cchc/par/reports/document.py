@@ -440,9 +440,12 @@ def report_content(year, *, progress=_no_progress) -> Content:
             way = "cao hơn" if area.change > 0 else "thấp hơn" if area.change < 0 else "bằng"
             text += f", {way} so với năm {s.previous_year} ({decimal_vi(area.previous)}%)"
         para(text + ":")
-        # The units' stored index of the area (from points kept to two decimals: a unit
-        # surveyed at 89,99% has 28,80 of 32 points, 90,00%).
-        indices = [u.areas[area.code].index for u in s.units if area.code in u.areas]
+        # Each unit's SIPAS index as surveyed (89,99 % stays under 90), else the area's.
+        indices = [
+            u.sipas if u.sipas is not None else u.areas[area.code].index
+            for u in s.units
+            if area.code in u.areas
+        ]
         over, middle, under = _by_band(indices, lambda value: value)
         for group, label in (
             (over, "từ 90% trở lên"),

@@ -2,7 +2,7 @@
 
 ``year_report`` reads what finalising stored (UnitResult, YearSummary), the previous
 published year for the comparison, the year's criteria sets for the structure tables,
-and nothing per unit: seven queries whatever the size of the province. Numbers are
+and nothing per unit: a fixed number of queries whatever the size of the province. Numbers are
 Decimals rounded with the year's own policy, ready for ``decimal_vi``; the web page, the
 Excel appendices and the Word/PDF report format the same values, so they cannot
 disagree.
@@ -21,7 +21,9 @@ from cchc.org.models import Unit, UnitType, unit_lineages
 from cchc.par import engine
 from cchc.par.models import (
     CriteriaNode,
+    Entry,
     EvaluationYear,
+    Method,
     UnitResult,
     YearStatus,
     YearSummary,
@@ -65,6 +67,7 @@ class UnitRow:
     nodes: dict[str, tuple[Decimal, Decimal]]  # code → (points, applicable max), exact
     previous_total: Decimal | None
     change: Decimal | None
+    sipas: Decimal | None = None  # the unit's SIPAS index (%) as entered, unrounded
 
     @property
     def reconstructed(self) -> bool:
@@ -200,6 +203,16 @@ def year_report(year: EvaluationYear) -> YearReport:
         criteria_set__in=[s.pk for s in year_sets.values()]
     ).order_by("position"):
         nodes_by_set.setdefault(node.criteria_set_id, []).append(node)
+    # The SIPAS index each unit was given (one per unit, on every survey leaf): the
+    # report's bands count it, not the area's points rounded to two decimals (a unit
+    # surveyed at 89,99 % has 28,80 of 32 points, which reads back as 90,00 %).
+    sipas: dict[int, Decimal] = {}
+    for unit_id, inputs in Entry.objects.filter(
+        participation__year=year, node__method=Method.SURVEY, exempt=False
+    ).values_list("participation__unit_id", "self_inputs"):
+        value = (inputs or {}).get("index")
+        if value is not None:
+            sipas.setdefault(unit_id, Decimal(str(value)))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.ranking_group] = counts.get(r.ranking_group, 0) + 1
@@ -265,6 +278,7 @@ def year_report(year: EvaluationYear) -> YearReport:
                     nodes={code: (Decimal(p), Decimal(m)) for code, (p, m) in r.nodes.items()},
                     previous_total=Decimal(prior.total) if prior else None,
                     change=delta(r.total, prior.total) if prior else None,
+                    sipas=sipas.get(r.unit_id),
                 )
             )
         groups = [g["group"] for g in criteria_set.classification] or ["A", "B", "C"]

@@ -351,4 +351,4 @@ def test_the_queries_do_not_grow_with_the_number_of_units(cast):
     count_many, content_many = queries(many)
     assert len(_unit_rows(_book(content_few)["Phụ lục 2"])) == 4
     assert len(_unit_rows(_book(content_many)["Phụ lục 2"])) == 12
-    assert count_few == count_many == 5
+    assert count_few == count_many == 6
