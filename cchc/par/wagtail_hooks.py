@@ -9,8 +9,10 @@ from cchc.par.demo import load_criteria_sets
 from cchc.par.views import (
     appraisal,
     assessment,
+    comparison,
     dashboard,
     evidence,
+    notifications,
     reports,
     results,
     year_admin,
@@ -19,7 +21,17 @@ from cchc.par.views import criteria as views
 
 # Each part of the PAR year keeps its own back-office URLs and menu items in its
 # views module; they are registered here, the one place Wagtail looks.
-YEAR_VIEWS = (year_admin, assessment, evidence, appraisal, results, dashboard, reports)
+YEAR_VIEWS = (
+    year_admin,
+    assessment,
+    evidence,
+    appraisal,
+    results,
+    comparison,
+    dashboard,
+    reports,
+    notifications,
+)
 
 
 @hooks.register("register_admin_urls")
