@@ -231,3 +231,13 @@ def test_only_the_administrator_imports_downloads_and_clones(cast, client_as):
     )
     assert "Đã tạo kế hoạch chỉ tiêu năm 2026 (dự thảo) từ năm 2025." in response.text
     assert Plan.objects.get(year=2026).indicators.count() == 9
+
+
+def test_a_month_with_a_denominator_of_zero_is_listed_but_not_drawn_as_a_value(cast, client_as):
+    plan = plan_2025()
+    payment = plan.indicators.get(code=ONLINE_PAYMENT)
+    report(cast.unit_a, payment, 5, 0, 0)
+    report(cast.unit_a, payment, 6, 90, 100)
+    body = client_as(cast.admin).get(detail_url(cast.unit_a)).text
+    assert "Không tính được (mẫu số bằng 0)" in body
+    assert "<svg" in body and 'id="tg-status"><span class="tg-cell tg-achieved">' in body
