@@ -108,10 +108,10 @@ def test_the_home_page_promises_only_what_the_portal_has(cast, client):
     assert HOME_INTRO in html
 
 
-def test_the_officers_landing_offers_no_self_assessment(cast, client_as):
+def test_the_officers_landing_offers_self_assessment_but_not_appraisal(cast, client_as):
     response = client_as(cast.officer_a).get(reverse("cchc_landing"), follow=True)
     html = response.text
-    assert "Tự đánh giá Chỉ số CCHC" not in html
+    assert "Tự đánh giá Chỉ số CCHC, nộp tài liệu kiểm chứng" in html
     assert "Thẩm định kết quả" not in html
 
 
