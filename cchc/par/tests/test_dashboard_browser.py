@@ -2,17 +2,23 @@
 
 The leader signs in, opens the results overview of 2023 (seed 003's year), sees the
 component indices of the two years side by side, opens a criterion where the province
-loses points and drills into one of the units that lost them. Screenshots at desktop
-width and at a 375 px phone width in test-artifacts/.
+loses points and drills into one of the units that lost them; then asks for the Word
+report, watches the background job's progress and downloads the file. Screenshots at
+desktop width and at a 375 px phone width in test-artifacts/.
 """
 
+import re
+
 import pytest
+from docx import Document
 from playwright.sync_api import expect
 
 from cchc.org.models import UnitType
 from cchc.par.demo import load_criteria_sets
 from cchc.par.demo_2023 import load_year_2023
+from cchc.par.reports import document
 
+from .reports import run_worker
 from .test_year_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,3 +95,72 @@ def test_a_leader_opens_the_2023_dashboard_and_drills_into_a_unit(
     expect(page.locator("#par-unit-total")).to_be_visible()
     assert fits_the_width(page)
     screenshot(page, "par-dashboard-8-unit-phone")
+
+
+WORD = "#par-report-bao-cao-word"
+SHOWN = """([selector, percent]) => {
+  const panel = document.querySelector(selector);
+  const bar = panel && panel.querySelector("progress");
+  return !!panel && (panel.dataset.status === "done" || (!!bar && Number(bar.value) >= percent));
+}"""
+
+
+def test_a_leader_asks_for_the_word_report_watches_it_grow_and_downloads_it(
+    cast, live_server, page, screenshot, monkeypatch, tmp_path
+):
+    load_criteria_sets()
+    load_year_2023(actor=cast.admin)
+    page.set_viewport_size(DESKTOP)
+    open_dashboard(page, live_server, cast.leader, 2023)
+    # a look at one unit first, then back to the overview
+    loss = page.locator(f"#section-{UnitType.DEPARTMENT} details.par-loss").first
+    loss.locator("summary").click()
+    first = loss.locator("tbody th a").first
+    name = first.inner_text()
+    with page.expect_navigation():
+        first.click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    page.go_back()
+
+    # Every poll of the job passes through this process: while the worker below builds
+    # the file here, the browser waits instead of sharing the database connection.
+    page.route("**/chi-so-cchc/bao-cao/**", lambda route: route.continue_())
+    panel = page.locator(WORD)
+    panel.scroll_into_view_if_needed()
+    panel.get_by_role("button", name="Tạo báo cáo (Word)").click()
+    expect(panel).to_have_attribute("data-status", "queued")
+    expect(panel.locator("progress")).to_have_attribute("value", "0")
+    expect(panel).to_contain_text("Đang chờ đến lượt")
+    screenshot(page, "par-report-1-queued")
+
+    # The worker runs the real builder; at each step the test waits until the page
+    # (polling every second) shows at least that far.
+    seen = []
+    real = document.build_docx
+
+    def watched(year, *, progress):
+        def step(percent, text=""):
+            progress(percent, text)
+            page.wait_for_function(SHOWN, arg=[WORD, min(int(percent), 99)], timeout=20_000)
+            seen.append(int(page.locator(f"{WORD} progress").get_attribute("value") or 100))
+            if len(seen) == 3:
+                screenshot(page, "par-report-2-progress")
+
+        return real(year, progress=step)
+
+    monkeypatch.setattr(document, "build_docx", watched)
+    run_worker()
+    link = panel.get_by_role("link", name=re.compile("Tải về"))
+    expect(link).to_be_visible()
+    assert len(seen) >= 3 and seen == sorted(seen) and 0 < seen[1] < 100, seen
+    screenshot(page, "par-report-3-done")
+
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "Báo cáo Chỉ số CCHC năm 2023.docx"
+    path = tmp_path / "bao-cao.docx"
+    download.save_as(path)
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "Bình quân Chỉ số CCHC các sở năm 2023 đạt 89,87 điểm." in text
+    assert "88,58" in text
