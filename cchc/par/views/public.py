@@ -16,12 +16,13 @@ from django.shortcuts import render
 from django.views.decorators.http import condition
 
 from cchc.lib.formats import decimal_vi, number_vi
-from cchc.org.models import Unit, UnitType, unit_lineages
-from cchc.par.engine import AN_GIANG_2023, change
+from cchc.org.models import Unit, UnitType
+from cchc.par.engine import change
 from cchc.par.models import EvaluationYear, UnitResult, YearStatus, YearSummary
 from cchc.par.selectors import report
+from cchc.par.selectors.report import RECONSTRUCTED_MARK, code_key, previous_results, previous_year
+from cchc.par.services.scoring import policy
 
-RECONSTRUCTED_MARK = "(dữ liệu dựng lại)"
 GROUPS = ("A", "B", "C")
 
 
@@ -39,44 +40,21 @@ def _last_modified(request, year=None, slug=None):
     return qs.order_by("-published_at").values_list("published_at", flat=True).first()
 
 
-def _pct(value) -> str:
-    return "" if value in (None, "") else decimal_vi(AN_GIANG_2023.round(Decimal(value)))
+def _formats(year: EvaluationYear):
+    """(pct, chg): a stored number and a change, rounded with the year's own policy."""
+    rounding = policy(year)
 
+    def pct(value) -> str:
+        return "" if value in (None, "") else decimal_vi(rounding.round(Decimal(value)))
 
-def _change(now, before) -> str:
-    if now in (None, "") or before in (None, ""):
-        return ""
-    delta = change(Decimal(now), Decimal(before))
-    text = decimal_vi(delta)
-    return f"+{text}" if delta > 0 else text
+    def chg(now, before) -> str:
+        if now in (None, "") or before in (None, ""):
+            return ""
+        delta = change(Decimal(now), Decimal(before), rounding)
+        text = decimal_vi(delta)
+        return f"+{text}" if delta > 0 else text
 
-
-def _area_key(code: str):
-    return [int(p) if p.isdigit() else p for p in code.split(".")]
-
-
-def _previous(year: EvaluationYear) -> EvaluationYear | None:
-    return (
-        EvaluationYear.objects.filter(status=YearStatus.PUBLISHED, year__lt=year.year)
-        .order_by("-year")
-        .first()
-    )
-
-
-def _previous_totals(previous, units: list[int]) -> dict[int, UnitResult]:
-    """Unit id → the previous year's result of the unit or a predecessor."""
-    if previous is None or not units:
-        return {}
-    lineages = unit_lineages(units)
-    wanted = {pk for ids in lineages.values() for pk in ids}
-    found = {r.unit_id: r for r in UnitResult.objects.filter(year=previous, unit_id__in=wanted)}
-    out = {}
-    for unit_id, ids in lineages.items():
-        for pk in ids:
-            if pk in found:
-                out[unit_id] = found[pk]
-                break
-    return out
+    return pct, chg
 
 
 @condition(last_modified_func=_last_modified)
@@ -92,6 +70,7 @@ def _area_titles(year: EvaluationYear) -> dict[str, str]:
 @condition(last_modified_func=_last_modified)
 def year_detail(request, year: int):
     evaluation_year = _published(year)
+    pct, chg = _formats(evaluation_year)
     results = list(
         UnitResult.objects.filter(year=evaluation_year)
         .select_related("unit")
@@ -99,8 +78,8 @@ def year_detail(request, year: int):
     )
     summaries = {s.unit_type: s for s in YearSummary.objects.filter(year=evaluation_year)}
     titles = _area_titles(evaluation_year)
-    previous = _previous(evaluation_year)
-    before = _previous_totals(previous, [r.unit_id for r in results])
+    previous = previous_year(evaluation_year)
+    before = previous_results(previous, [r.unit_id for r in results])
     previous_summaries = (
         {s.unit_type: s for s in YearSummary.objects.filter(year=previous)} if previous else {}
     )
@@ -110,16 +89,16 @@ def year_detail(request, year: int):
         if summary is None:
             continue
         rows = [r for r in results if r.unit_type == unit_type]
-        codes = sorted({c for r in rows for c in r.areas}, key=_area_key)
+        codes = sorted({c for r in rows for c in r.areas}, key=code_key)
         old = previous_summaries.get(unit_type)
         areas = [
             {
                 "code": code,
                 "title": titles.get(code, ""),
                 "max": decimal_vi(Decimal(summary.nodes[code]["max"])),
-                "points": _pct(summary.nodes[code]["average_points"]),
-                "index": _pct(summary.nodes[code]["index"]),
-                "change": _change(
+                "points": pct(summary.nodes[code]["average_points"]),
+                "index": pct(summary.nodes[code]["index"]),
+                "change": chg(
                     summary.nodes[code]["index"],
                     old.nodes.get(code, {}).get("index") if old else None,
                 ),
@@ -127,14 +106,14 @@ def year_detail(request, year: int):
             for code in codes
             if code in summary.nodes
         ]
-        units = [_unit_row(r, codes, before.get(r.unit_id)) for r in rows]
+        units = [_unit_row(r, codes, before.get(r.unit_id), pct, chg) for r in rows]
         sections.append(
             {
                 "unit_type": unit_type,
                 "label": label,
                 "count": summary.unit_count,
-                "average": _pct(summary.average_total),
-                "average_change": _change(summary.average_total, old.average_total) if old else "",
+                "average": pct(summary.average_total),
+                "average_change": chg(summary.average_total, old.average_total) if old else "",
                 "groups": [(g, summary.group_counts.get(g, 0)) for g in GROUPS],
                 "areas": areas,
                 "codes": codes,
@@ -154,32 +133,33 @@ def year_detail(request, year: int):
     )
 
 
-def _unit_row(result: UnitResult, codes, before: UnitResult | None) -> dict:
+def _unit_row(result: UnitResult, codes, before: UnitResult | None, pct, chg) -> dict:
     return {
         "unit": result.unit,
         "rank": result.rank,
         "group": result.group,
-        "total": _pct(result.total),
-        "change": _change(result.total, before.total) if before else "",
-        "indices": [_pct(result.areas.get(code, {}).get("index")) for code in codes],
+        "total": pct(result.total),
+        "change": chg(result.total, before.total) if before else "",
+        "indices": [pct(result.areas.get(code, {}).get("index")) for code in codes],
     }
 
 
 @condition(last_modified_func=_last_modified)
 def unit_detail(request, year: int, slug: str):
     evaluation_year = _published(year)
+    pct, chg = _formats(evaluation_year)
     unit = Unit.objects.filter(slug=slug).first()
     result = UnitResult.objects.filter(year=evaluation_year, unit=unit).first() if unit else None
     if result is None:
         raise Http404("Đơn vị này không có kết quả Chỉ số CCHC năm này.")
     titles = _area_titles(evaluation_year)
-    previous = _previous(evaluation_year)
-    before = _previous_totals(previous, [unit.pk]).get(unit.pk)
+    previous = previous_year(evaluation_year)
+    before = previous_results(previous, [unit.pk]).get(unit.pk)
     count = UnitResult.objects.filter(
         year=evaluation_year, ranking_group=result.ranking_group
     ).count()
     areas = []
-    for code in sorted(result.areas, key=_area_key):
+    for code in sorted(result.areas, key=code_key):
         area = result.areas[code]
         old = before.areas.get(code, {}) if before else {}
         areas.append(
@@ -187,9 +167,9 @@ def unit_detail(request, year: int, slug: str):
                 "code": code,
                 "title": titles.get(code, ""),
                 "max": decimal_vi(Decimal(area["max"])),
-                "points": _pct(area["points"]),
-                "index": _pct(area["index"]),
-                "change": _change(area["index"], old.get("index")),
+                "points": pct(area["points"]),
+                "index": pct(area["index"]),
+                "change": chg(area["index"], old.get("index")),
             }
         )
     # Where it lost points, by criterion: the same selector as the dashboard and report.
@@ -202,9 +182,9 @@ def unit_detail(request, year: int, slug: str):
             "year": evaluation_year,
             "unit": unit,
             "result": result,
-            "total": _pct(result.total),
+            "total": pct(result.total),
             "count": count,
-            "change": _change(result.total, before.total) if before else "",
+            "change": chg(result.total, before.total) if before else "",
             "previous": previous if before else None,
             "areas": areas,
             "losses": [(code, title, number_vi(lost)) for code, title, lost in losses],
