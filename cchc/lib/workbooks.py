@@ -21,16 +21,21 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
+
+from cchc.lib.uploads import check_bytes
 
 DATE = "DD/MM/YYYY"
 NUMBER = "#,##0"  # shown with the reader's separators: 1.234 in a Vietnamese Excel
@@ -195,3 +200,30 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def read_first_sheet(content: bytes, *, name: str, max_bytes: int) -> list[list[tuple[Any, bool]]]:
+    """An uploaded workbook's first sheet: each cell as (value, is a formula).
+
+    The upload is checked first (an .xlsx, not renamed, not oversized); a file that is
+    not a readable workbook is a ValidationError in Vietnamese, never a server error.
+    Formulas come as their text (``data_only=False``), so an import can refuse them.
+    """
+    check_bytes(content, name=name or "tep.xlsx", allowed=("xlsx",), max_bytes=max_bytes)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise ValidationError(
+            "Tệp không phải là tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng."
+        ) from None
+    except Exception:  # noqa: BLE001 - any parser failure on an upload is the file's fault
+        raise ValidationError(
+            "Không đọc được tệp Excel; hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
+        ) from None
+    try:
+        return [
+            [(c.value, getattr(c, "data_type", None) == "f") for c in row]
+            for row in book.worksheets[0].iter_rows()
+        ]
+    finally:
+        book.close()

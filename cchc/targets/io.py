@@ -12,19 +12,15 @@ file without problems.
 
 from __future__ import annotations
 
-import io
 import unicodedata
-import zipfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from cchc.lib import workbooks
-from cchc.lib.uploads import check_bytes
 from cchc.org.models import Unit
 from cchc.targets import periods
 from cchc.targets.models import Indicator, Plan
@@ -104,24 +100,7 @@ def _text(value) -> str:
 
 def _cells(content: bytes, name: str) -> list[list]:
     """The first sheet's cells (value, is a formula), or ValidationError for a bad file."""
-    check_bytes(content, name=name or "tep.xlsx", allowed=("xlsx",), max_bytes=MAX_UPLOAD_BYTES)
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ValidationError(
-            "Tệp không phải là tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng."
-        ) from None
-    except Exception:  # noqa: BLE001 - any parser failure on an upload is the file's fault
-        raise ValidationError(
-            "Không đọc được tệp Excel; hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
-        ) from None
-    try:
-        return [
-            [(c.value, getattr(c, "data_type", None) == "f") for c in row]
-            for row in book.worksheets[0].iter_rows()
-        ]
-    finally:
-        book.close()
+    return workbooks.read_first_sheet(content, name=name, max_bytes=MAX_UPLOAD_BYTES)
 
 
 def _number(raw) -> Decimal | None:

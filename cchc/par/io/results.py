@@ -18,21 +18,16 @@ and every problem with its row number; the services store only a clean parse.
 
 from __future__ import annotations
 
-import io
 import unicodedata
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from cchc.lib import workbooks
 from cchc.lib.formats import number_vi
-from cchc.lib.uploads import check_bytes
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EXEMPT_MARK = "KAD"  # không áp dụng
@@ -105,21 +100,8 @@ def number(value: Any) -> Decimal | None:
 
 def _rows(content: bytes, name: str) -> list[tuple]:
     """The first sheet's rows, formulas as their text; ValidationError for a bad file."""
-    check_bytes(content, name=name or "tep.xlsx", allowed=("xlsx",), max_bytes=MAX_UPLOAD_BYTES)
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ValidationError(
-            "Tệp không phải là tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng."
-        ) from None
-    except Exception:  # noqa: BLE001 - any parser failure on an upload is the file's fault
-        raise ValidationError(
-            "Không đọc được tệp Excel; hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
-        ) from None
-    try:
-        return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
+    cells = workbooks.read_first_sheet(content, name=name, max_bytes=MAX_UPLOAD_BYTES)
+    return [tuple(value for value, _ in row) for row in cells]
 
 
 def _header(rows: list[tuple]) -> tuple[int, list[str]] | None:
