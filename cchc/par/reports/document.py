@@ -807,15 +807,18 @@ def render_docx(content: Content) -> bytes:
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
         widths(grid, t.widths)
-        tr_pr = grid.rows[0]._tr.get_or_add_trPr()
+        # Rows and their cells walked once: python-docx's table.cell() and rows[i] rebuild
+        # the whole table's list on each call (quadratic in an appendix of 1,000 units).
+        rows = list(grid.rows)
+        tr_pr = rows[0]._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
-        for r, values in enumerate([t.header, *t.rows]):
-            grid.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for r, (row, values) in enumerate(zip(rows, [t.header, *t.rows], strict=True)):
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
             bold = r == 0 or (t.total and r == len(t.rows))
-            for c, value in enumerate(values):
-                p = grid.cell(r, c).paragraphs[0]
+            for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+                p = cell.paragraphs[0]
                 p.alignment = aligns["center" if r == 0 else t.align[c]]
                 p.paragraph_format.space_after = Pt(2)
                 p.paragraph_format.space_before = Pt(2)
