@@ -19,7 +19,10 @@ def test_a_name_inside_a_sentence_lowers_the_administrative_word_only(cast):
 
 
 def test_the_pages_name_the_province_from_its_unit(cast, client):
-    Unit.objects.filter(pk=cast.province.pk).update(name="Tỉnh Thử Nghiệm")
+    # saved as the back office saves it, so the public pages' caches see the change
+    renamed = Unit.objects.get(pk=cast.province.pk)
+    renamed.name = "Tỉnh Thử Nghiệm"
+    renamed.save(update_fields=["name"])
     assert "Các đơn vị của tỉnh Thử Nghiệm" in client.get("/don-vi/").text
     assert "Tỉnh Thử Nghiệm có" in client.get("/").text
     assert "tỉnh Thử Nghiệm, các sở" in client.get("/cchc/").text
