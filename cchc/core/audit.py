@@ -66,6 +66,7 @@ class AuditAction(models.TextChoices):
     TARGET_VALUE_REPORT = "target_value.report", "Báo cáo số liệu chỉ tiêu CCHC"
     TARGET_VALUE_CORRECT = "target_value.correct", "Sửa số liệu chỉ tiêu CCHC (phiên bản mới)"
     TARGET_VALUE_IMPORT = "target_value.import", "Nhập số liệu chỉ tiêu CCHC từ tệp Excel"
+    PROVINCE_RANKING_SET = "province_ranking.set", "Nhập điểm, thứ hạng chỉ số của tỉnh"
 
 
 def audit_record(

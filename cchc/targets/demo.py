@@ -1,10 +1,12 @@
 """Demo data: the 2025 plan of seed 004 from its YAML, the 2026 plan cloned from it
 and in force, and monthly values of every unit for 2026 so far, imported from Excel
-through the same service as Sở Nội vụ's import. Idempotent: what exists is kept."""
+through the same service as Sở Nội vụ's import; the province's rankings that the
+seeds give (``rankings.yaml``). Idempotent: what exists is kept."""
 
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -13,14 +15,45 @@ from openpyxl import Workbook
 
 from cchc.lib import workbooks
 from cchc.targets import io, periods, selectors, services
-from cchc.targets.models import Plan, PlanStatus, Value
+from cchc.targets.models import PROVINCES, Plan, PlanStatus, ProvinceRanking, Value
 
 PLAN_2025_PATH = Path(__file__).resolve().parent / "data" / "plan-2025.yaml"
+RANKINGS_PATH = Path(__file__).resolve().parent / "data" / "rankings.yaml"
 DEMO_YEAR = 2026
 
 
 def plan_data(path: Path = PLAN_2025_PATH) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def rankings_data(path: Path = RANKINGS_PATH) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["rankings"]
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def load_rankings() -> int:
+    """The seeds' rankings through the service; a year and index already stored is kept."""
+    stored = set(ProvinceRanking.objects.values_list("year", "index"))
+    added = 0
+    for item in rankings_data():
+        if (item["year"], item["index"]) in stored:
+            continue
+        services.ranking_set(
+            actor=None,
+            year=item["year"],
+            index=item["index"],
+            score=_decimal(item.get("score")),
+            rank=item.get("rank"),
+            out_of=item.get("out_of", PROVINCES),
+            target_rank=item.get("target_rank"),
+            target_score=_decimal(item.get("target_score")),
+            source=item.get("source", ""),
+        )
+        added += 1
+    return added
 
 
 def _sheet(rows) -> bytes:
@@ -68,3 +101,6 @@ def load_demo(stdout=None) -> None:
             f"Chỉ tiêu CCHC: kế hoạch năm {base.year} và {demo.year}, "
             f"{demo.indicators.count()} chỉ tiêu, thêm {stored} số liệu."
         )
+    rankings = load_rankings()
+    if stdout is not None:
+        stdout.write(f"Xếp hạng của tỉnh: thêm {rankings} số liệu.")

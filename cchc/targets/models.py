@@ -208,3 +208,63 @@ def percent(numerator: Decimal | None, denominator: Decimal | None) -> Decimal |
     if numerator is None or not denominator:
         return None
     return Decimal(numerator) * 100 / Decimal(denominator)
+
+
+class RankingIndex(models.TextChoices):
+    PAR_INDEX = "par_index", "Chỉ số CCHC (PAR INDEX)"
+    SIPAS = "sipas", "Chỉ số hài lòng (SIPAS)"
+    PAPI = "papi", "Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh (PAPI)"
+    PCI = "pci", "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)"
+
+
+PROVINCES = 34  # provinces and cities ranked since the 2025 merger (63 before)
+
+
+class ProvinceRanking(models.Model):
+    """The province's published score and rank in a national index for a year, and
+    the target set for it. PAPI is not on a 0–100 scale, so a score is only ≥ 0."""
+
+    year = models.PositiveSmallIntegerField("năm")
+    index = models.CharField("chỉ số", max_length=10, choices=RankingIndex.choices)
+    score = models.DecimalField("điểm", max_digits=6, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField("thứ hạng", null=True, blank=True)
+    out_of = models.PositiveSmallIntegerField("số tỉnh, thành phố được xếp hạng", default=PROVINCES)
+    target_rank = models.PositiveSmallIntegerField("thứ hạng mục tiêu", null=True, blank=True)
+    target_score = models.DecimalField(
+        "điểm mục tiêu", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField("nguồn", max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField("nhập lúc")
+
+    class Meta:
+        verbose_name = "xếp hạng của tỉnh"
+        verbose_name_plural = "xếp hạng của tỉnh"
+        ordering = ["index", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "index"], name="targets_ranking_year_index"),
+            models.CheckConstraint(
+                condition=Q(index__in=["par_index", "sipas", "papi", "pci"]),
+                name="targets_ranking_index",
+            ),
+            models.CheckConstraint(condition=Q(out_of__gte=1), name="targets_ranking_out_of"),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | (Q(rank__gte=1) & Q(rank__lte=models.F("out_of"))),
+                name="targets_ranking_rank",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_rank__isnull=True)
+                | (Q(target_rank__gte=1) & Q(target_rank__lte=models.F("out_of"))),
+                name="targets_ranking_target_rank",
+            ),
+            models.CheckConstraint(
+                condition=(Q(score__isnull=True) | Q(score__gte=0))
+                & (Q(target_score__isnull=True) | Q(target_score__gte=0)),
+                name="targets_ranking_score_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_index_display()} {self.year}"

@@ -15,7 +15,16 @@ from cchc import access
 from cchc.lib.collation import vi_sorted
 from cchc.org.models import Unit
 from cchc.targets import progress
-from cchc.targets.models import Indicator, Plan, PlanStatus, Target, Value, percent
+from cchc.targets.models import (
+    Indicator,
+    Plan,
+    PlanStatus,
+    ProvinceRanking,
+    RankingIndex,
+    Target,
+    Value,
+    percent,
+)
 
 
 def plan_get(year: int) -> Plan:
@@ -177,3 +186,19 @@ def history(indicator: Indicator, unit: Unit) -> list[Value]:
         .select_related("entered_by")
         .order_by("-period_start", "-version")
     )
+
+
+@dataclass
+class IndexHistory:
+    """One national index: the province's years in order."""
+
+    index: RankingIndex
+    rows: list[ProvinceRanking]
+
+
+def rankings() -> list[IndexHistory]:
+    """Every index in its order, each with its years (one query, whatever the years)."""
+    by_index: dict[str, list[ProvinceRanking]] = {i.value: [] for i in RankingIndex}
+    for r in ProvinceRanking.objects.order_by("year"):
+        by_index[r.index].append(r)
+    return [IndexHistory(RankingIndex(i), rows) for i, rows in by_index.items()]

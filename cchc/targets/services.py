@@ -8,6 +8,8 @@
 - ``value_report``: one unit's value for one period (the unit's form). A value
   already stored for the period is superseded by a new version, never changed.
 - ``values_import``: every unit's values from one Excel sheet, all or nothing.
+- ``ranking_set``: the province's score, rank and target in a national index for a
+  year (one row per year and index, set again to correct it; the audit keeps the old).
 Authorization is the views'.
 """
 
@@ -24,10 +26,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.audit import AuditAction, audit_record
-from cchc.lib.formats import number_vi
+from cchc.lib.formats import decimal_vi, number_vi
 from cchc.org.models import Unit
 from cchc.targets import io, selectors
-from cchc.targets.models import Indicator, Measure, Plan, PlanStatus, Target, Value
+from cchc.targets.models import (
+    Indicator,
+    Measure,
+    Plan,
+    PlanStatus,
+    ProvinceRanking,
+    RankingIndex,
+    Target,
+    Value,
+)
 from cchc.targets.periods import Period
 
 
@@ -340,3 +351,122 @@ def values_import(
         data={**counts, "file": name, "sha256": sha256},
     )
     return counts
+
+
+RANKING_FIELDS = ("score", "rank", "out_of", "target_rank", "target_score", "source")
+
+
+def _ranking_figures(ranking: ProvinceRanking | None) -> dict[str, Any] | None:
+    if ranking is None:
+        return None
+    return {
+        name: value if value is None or isinstance(value, (int, str)) else str(value)
+        for name in RANKING_FIELDS
+        for value in [getattr(ranking, name)]
+    }
+
+
+def check_ranking(
+    *, year, index, score, rank, out_of, target_rank, target_score, today: datetime.date
+) -> None:
+    """The figures of a ranking, checked; ValidationError in Vietnamese otherwise."""
+    errors: dict[str, str] = {}
+    if index not in RankingIndex.values:
+        errors["index"] = "Hãy chọn một chỉ số."
+    if year < 2000:
+        errors["year"] = "Năm phải từ năm 2000 trở đi."
+    elif year > today.year + 1:
+        errors["year"] = (
+            f"Năm {year} còn quá xa: chỉ nhập được đến năm {today.year + 1} "
+            "(kết quả năm nay hoặc chỉ tiêu năm sau)."
+        )
+    if out_of is None or not 1 <= out_of <= 100:
+        errors["out_of"] = "Số tỉnh, thành phố được xếp hạng phải từ 1 đến 100."
+    for name, value, label in (
+        ("rank", rank, "Thứ hạng"),
+        ("target_rank", target_rank, "Thứ hạng mục tiêu"),
+    ):
+        if value is None:
+            continue
+        if value < 1:
+            errors[name] = f"{label} phải từ 1 trở lên."
+        elif out_of is not None and 1 <= out_of <= 100 and value > out_of:
+            errors[name] = (
+                f"{label} ({value}) không được lớn hơn số tỉnh, thành phố được xếp hạng ({out_of})."
+            )
+    for name, value, label in (
+        ("score", score, "Điểm"),
+        ("target_score", target_score, "Điểm mục tiêu"),
+    ):
+        if value is not None and value < 0:
+            errors[name] = f"{label} không được âm."
+    if all(v is None for v in (score, rank, target_rank, target_score)):
+        errors["score"] = "Hãy nhập ít nhất điểm, thứ hạng hoặc mục tiêu."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def ranking_set(
+    *,
+    actor,
+    year: int,
+    index: str,
+    score: Decimal | None,
+    rank: int | None,
+    out_of: int,
+    target_rank: int | None,
+    target_score: Decimal | None,
+    source: str = "",
+    today: datetime.date | None = None,
+) -> ProvinceRanking:
+    """Store the province's figures of one index for one year; figures already stored
+    for that year and index are replaced (the audit entry keeps what they were)."""
+    today = today or timezone.localdate()
+    check_ranking(
+        year=year,
+        index=index,
+        score=score,
+        rank=rank,
+        out_of=out_of,
+        target_rank=target_rank,
+        target_score=target_score,
+        today=today,
+    )
+    before = _ranking_figures(ProvinceRanking.objects.filter(year=year, index=index).first())
+    ranking, _created = ProvinceRanking.objects.update_or_create(
+        year=year,
+        index=index,
+        defaults={
+            "score": score,
+            "rank": rank,
+            "out_of": out_of,
+            "target_rank": target_rank,
+            "target_score": target_score,
+            "source": source.strip(),
+            "entered_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "entered_at": timezone.now(),
+        },
+    )
+    figures = []
+    if ranking.score is not None:
+        figures.append(f"điểm {decimal_vi(ranking.score)}")
+    if ranking.rank is not None:
+        figures.append(f"hạng {ranking.rank}/{ranking.out_of}")
+    if ranking.target_rank is not None:
+        figures.append(f"mục tiêu hạng {ranking.target_rank}/{ranking.out_of}")
+    if ranking.target_score is not None:
+        figures.append(f"mục tiêu {decimal_vi(ranking.target_score)} điểm")
+    audit_record(
+        actor=actor,
+        action=AuditAction.PROVINCE_RANKING_SET,
+        obj=ranking,
+        summary=f"{ranking.get_index_display()} năm {year}: " + ", ".join(figures),
+        data={
+            "year": year,
+            "index": index,
+            "before": before,
+            "after": _ranking_figures(ranking),
+        },
+    )
+    return ranking

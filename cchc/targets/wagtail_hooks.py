@@ -2,9 +2,9 @@ from wagtail import hooks
 
 from cchc.core import hooks as cchc_hooks
 from cchc.targets import hooks_work
-from cchc.targets.views import plans, progress, report
+from cchc.targets.views import plans, progress, rankings, report
 
-VIEWS = (progress, report, plans)
+VIEWS = (progress, report, plans, rankings)
 
 
 @hooks.register("register_admin_urls")

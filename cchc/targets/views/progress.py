@@ -66,6 +66,7 @@ def matrix(request):
         "page_title": "Tiến độ chỉ tiêu cải cách hành chính",
         "statuses": list(progress.Status),
         "can_manage": access.can(request.user, Action.MANAGE_TARGETS),
+        "can_see_rankings": access.can_on_every_unit(request.user, Action.VIEW_TARGETS),
     }
     if plan is not None:
         indicators, rows = selectors.matrix(
