@@ -1,10 +1,12 @@
-"""Form pieces every app shares: the date field, and a service's errors on a form."""
+"""Form pieces every app shares: the date field, an Excel upload, a service's errors."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+from cchc.lib import uploads
 
 DATE_FORMAT = "%d/%m/%Y"
 # What people type: 01/03/2026, 1/3/2026, 01-03-2026, 01.03.2026, or ISO from a browser.
@@ -44,3 +46,19 @@ def flash_validation_error(request, exc: ValidationError) -> None:
     """A service's ValidationError as messages, where there is no form to show it on."""
     for message in exc.messages:
         messages.error(request, message)
+
+
+class XlsxUploadForm(forms.Form):
+    """One Excel file to import, refused by its name or size before it is read."""
+
+    file = forms.FileField(label="Tệp Excel (.xlsx)", help_text="Theo mẫu tải về ở trên.")
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        uploads.check_name(upload.name, allowed=("xlsx",))
+        uploads.check_size(upload.size, max_bytes=self.max_bytes)
+        return upload

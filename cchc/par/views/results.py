@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -27,7 +26,7 @@ from cchc.access import Action
 from cchc.lib import downloads
 from cchc.lib.collation import vi_sorted
 from cchc.lib.formats import decimal_vi, number_vi
-from cchc.lib.forms import flash_validation_error
+from cchc.lib.forms import XlsxUploadForm, flash_validation_error
 from cchc.lib.menus import ActionMenuItem
 from cchc.org.models import UnitType
 from cchc.org.selectors import unit_get_for_user
@@ -48,18 +47,6 @@ from cchc.par.models import (
 from cchc.par.selectors import report
 from cchc.par.services import results as services
 from cchc.par.services import scoring
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx)", help_text="Theo mẫu tải về ở trên.")
-
-    def clean_file(self):
-        from cchc.lib import uploads
-
-        upload = self.cleaned_data["file"]
-        uploads.check_name(upload.name, allowed=("xlsx",))
-        uploads.check_size(upload.size, max_bytes=MAX_UPLOAD_BYTES)
-        return upload
 
 
 def _year(number: int) -> EvaluationYear:
@@ -224,7 +211,7 @@ def survey_list(request, year: int):
         {
             "year": evaluation_year,
             "rows": rows,
-            "form": UploadForm(),
+            "form": XlsxUploadForm(max_bytes=MAX_UPLOAD_BYTES),
             "page_title": _survey_title(evaluation_year),
         },
     )
@@ -274,7 +261,7 @@ def survey_template(request, year: int):
 def survey_import(request, year: int):
     access.require(request.user, Action.MANAGE_PAR)
     evaluation_year = _year(year)
-    form = UploadForm(request.POST, request.FILES)
+    form = XlsxUploadForm(request.POST, request.FILES, max_bytes=MAX_UPLOAD_BYTES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -311,7 +298,7 @@ def _report(request, year, exc, template, form):
 def results_import(request, year: int):
     access.require(request.user, Action.MANAGE_PAR)
     evaluation_year = _year(year)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = XlsxUploadForm(request.POST or None, request.FILES or None, max_bytes=MAX_UPLOAD_BYTES)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -3,7 +3,6 @@ its template, and a new year's plan cloned from an existing one."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -13,26 +12,16 @@ from django.views.decorators.http import require_POST
 
 from cchc import access
 from cchc.access import Action
-from cchc.lib import downloads, uploads
-from cchc.lib.forms import flash_validation_error
+from cchc.lib import downloads
+from cchc.lib.forms import XlsxUploadForm, flash_validation_error
 from cchc.targets import periods, selectors, services
 from cchc.targets.io import MAX_UPLOAD_BYTES
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx)", help_text="Theo mẫu tải về ở trên.")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        uploads.check_name(upload.name, allowed=("xlsx",))
-        uploads.check_size(upload.size, max_bytes=MAX_UPLOAD_BYTES)
-        return upload
 
 
 def values_import(request, year: int):
     access.require(request.user, Action.MANAGE_TARGETS)
     plan = selectors.plan_get(year)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = XlsxUploadForm(request.POST or None, request.FILES or None, max_bytes=MAX_UPLOAD_BYTES)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
