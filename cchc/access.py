@@ -68,6 +68,10 @@ class Action(StrEnum):
     REPORT_TARGETS = "targets.report"
     VIEW_TARGETS = "targets.view"
     MANAGE_TARGETS = "targets.manage"
+    MANAGE_SURVEY = "sipas.manage"
+    ENTER_SURVEY = "sipas.enter"
+    VIEW_SURVEY = "sipas.view"
+    VIEW_SURVEY_RESULTS = "sipas.view_results"
 
 
 class Scope(StrEnum):
@@ -147,6 +151,17 @@ POLICY: dict[Action, Rule] = {
         Scope.UNIT,
     ),
     Action.MANAGE_TARGETS: Rule(frozenset({Role.ADMIN}), Scope.PROVINCE),
+    # SIPAS (cchc.sipas): Sở Nội vụ runs the survey (cases, contact data, sampling,
+    # forms, feeding the PAR Index); operators key in paper forms and see no contact
+    # data; the province's results are read by Sở Nội vụ and the provincial leaders,
+    # a unit's own results also by its CCHC officer and leader
+    Action.MANAGE_SURVEY: Rule(frozenset({Role.ADMIN}), Scope.PROVINCE),
+    Action.ENTER_SURVEY: Rule(frozenset({Role.ADMIN, Role.SURVEY_OPERATOR}), Scope.PROVINCE),
+    Action.VIEW_SURVEY: Rule(frozenset({Role.ADMIN, Role.PROVINCE_LEADER}), Scope.PROVINCE),
+    Action.VIEW_SURVEY_RESULTS: Rule(
+        frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER, Role.ADMIN, Role.PROVINCE_LEADER}),
+        Scope.UNIT,
+    ),
 }
 # Roles bound to their department's areas on area-scoped actions.
 AREA_BOUND_ROLES = frozenset({Role.APPRAISER})

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cchc.stats",
     "cchc.par",
     "cchc.targets",
+    "cchc.sipas",
     "django_htmx",
     "axes",
     "django_tasks",

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("cchc.stats.urls")),
     path("", include("cchc.news.urls")),
     path("", include("cchc.par.urls")),
+    path("", include("cchc.sipas.urls")),
 ]
 
 if settings.DEBUG:

@@ -67,6 +67,23 @@ class AuditAction(models.TextChoices):
     TARGET_VALUE_CORRECT = "target_value.correct", "Sửa số liệu chỉ tiêu CCHC (phiên bản mới)"
     TARGET_VALUE_IMPORT = "target_value.import", "Nhập số liệu chỉ tiêu CCHC từ tệp Excel"
     PROVINCE_RANKING_SET = "province_ranking.set", "Nhập điểm, thứ hạng chỉ số của tỉnh"
+    TARGET_LEAF_LINK = "target_leaf_link.set", "Liên kết tiêu chí Chỉ số CCHC với chỉ tiêu CCHC"
+    TARGET_LEAF_UNLINK = "target_leaf_link.remove", "Gỡ liên kết tiêu chí Chỉ số CCHC với chỉ tiêu"
+    PAR_ENTRY_PREFILL = "par_entry.prefill", "Lấy số liệu tự đánh giá từ chỉ tiêu CCHC"
+    SIPAS_SURVEY_CREATE = "sipas_survey.create", "Tạo đợt khảo sát SIPAS"
+    SIPAS_SURVEY_UPDATE = "sipas_survey.update", "Sửa thiết lập đợt khảo sát SIPAS"
+    SIPAS_SURVEY_OPEN = "sipas_survey.open", "Bắt đầu thu phiếu khảo sát SIPAS"
+    SIPAS_SURVEY_CLOSE = "sipas_survey.close", "Kết thúc khảo sát SIPAS, xóa thông tin liên hệ"
+    SIPAS_QUESTIONNAIRE_LOAD = "sipas_questionnaire.load", "Nạp mẫu phiếu khảo sát SIPAS"
+    SIPAS_CASES_IMPORT = "sipas_cases.import", "Nhập danh sách hồ sơ đã giải quyết"
+    SIPAS_SAMPLE_DRAW = "sipas_sample.draw", "Chọn mẫu khảo sát SIPAS"
+    SIPAS_RESPONDENT_REFUSE = (
+        "sipas_respondent.refuse",
+        "Ghi nhận người được chọn từ chối, dùng mẫu dự phòng",
+    )
+    SIPAS_PAPER_ENTER = "sipas_paper.enter", "Nhập phiếu giấy SIPAS"
+    SIPAS_PAPER_RESOLVE = "sipas_paper.resolve", "Xử lý phiếu nhập hai lần không khớp"
+    SIPAS_RESULTS_FEED = "sipas_results.feed", "Chuyển kết quả SIPAS vào Chỉ số CCHC"
 
 
 def audit_record(

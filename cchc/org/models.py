@@ -255,10 +255,12 @@ class Role(models.TextChoices):
     APPRAISER = "appraiser", "Thẩm định viên"
     ADMIN = "admin", "Quản trị viên Sở Nội vụ"
     PROVINCE_LEADER = "province_leader", "Lãnh đạo tỉnh"
+    # keys in the paper SIPAS questionnaires (Sở Nội vụ's staff or the post office's)
+    SURVEY_OPERATOR = "survey_operator", "Nhân viên nhập phiếu khảo sát SIPAS"
 
 
 UNIT_ROLES = frozenset({Role.CCHC_OFFICER, Role.UNIT_LEADER, Role.NEWS_EDITOR, Role.NEWS_APPROVER})
-PROVINCE_ROLES = frozenset({Role.APPRAISER, Role.ADMIN, Role.PROVINCE_LEADER})
+PROVINCE_ROLES = frozenset({Role.APPRAISER, Role.ADMIN, Role.PROVINCE_LEADER, Role.SURVEY_OPERATOR})
 
 
 class RoleAssignmentQuerySet(models.QuerySet):
@@ -327,7 +329,7 @@ class RoleAssignment(models.Model):
             raise ValidationError(
                 {"unit": "Thẩm định viên phải thuộc một sở, ban, ngành thẩm định."}
             )
-        if self.role in {Role.ADMIN, Role.PROVINCE_LEADER} and self.unit_id:
+        if self.role in {Role.ADMIN, Role.PROVINCE_LEADER, Role.SURVEY_OPERATOR} and self.unit_id:
             raise ValidationError({"unit": "Vai trò cấp tỉnh không gắn với đơn vị; để trống."})
         if self.unit_id and not self.unit.is_active:
             raise ValidationError({"unit": "Không thể giao vai trò tại đơn vị đã ngừng hoạt động."})
