@@ -21,7 +21,7 @@ The participation becomes ``appraised``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -140,6 +140,31 @@ def survey_index_set(*, actor, participation: Participation, index, version=None
     """Set one unit's SIPAS index (0–100 %) in its survey leaf or leaves."""
     _require_open(participation.year)
     _set_index(actor=actor, participation=participation, index=_check_index(index), version=version)
+
+
+@transaction.atomic
+def survey_indices_set(
+    *, actor, year: EvaluationYear, indices: Mapping[int, Decimal], source: str
+) -> list[Participation]:
+    """Several units' SIPAS indices at once (unit pk → %), e.g. as the survey computed them.
+
+    Each index goes where ``survey_index_set`` puts it, with its own audit entry; units
+    not taking part in the year are left out. Returns the participations set.
+    """
+    _require_open(year)
+    checked = {unit_id: _check_index(index) for unit_id, index in indices.items()}
+    participations = list(
+        Participation.objects.filter(year=year, unit_id__in=list(checked)).select_related("unit")
+    )
+    for participation in participations:
+        participation.year = year
+        _set_index(
+            actor=actor,
+            participation=participation,
+            index=checked[participation.unit_id],
+            source=source,
+        )
+    return participations
 
 
 def unit_rows(year: EvaluationYear) -> list[tuple[Participation, io.UnitRow]]:
