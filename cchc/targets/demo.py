@@ -14,8 +14,15 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from cchc.lib import workbooks
-from cchc.targets import io, periods, selectors, services
-from cchc.targets.models import PROVINCES, Plan, PlanStatus, ProvinceRanking, Value
+from cchc.targets import io, leaves, periods, selectors, services
+from cchc.targets.models import (
+    PROVINCES,
+    LeafLink,
+    Plan,
+    PlanStatus,
+    ProvinceRanking,
+    Value,
+)
 
 PLAN_2025_PATH = Path(__file__).resolve().parent / "data" / "plan-2025.yaml"
 RANKINGS_PATH = Path(__file__).resolve().parent / "data" / "rankings.yaml"
@@ -85,6 +92,36 @@ def _demo_values(plan: Plan, today) -> int:
     return stored
 
 
+# the 2026 draft criteria's leaves about online payment (cchc/par/data/criteria-2026-draft.yaml)
+# and the indicator each takes its figures from: the departments' 3.4.2 "Tỷ lệ giao dịch
+# thanh toán trực tuyến"; the communes' 3.3 "Dịch vụ công trực tuyến toàn trình và thanh
+# toán trực tuyến", whose online-payment part is the plan's first indicator
+DEMO_LEAF_LINKS = (
+    ("department", "3.4.2", "giao-dich-thanh-toan-truc-tuyen"),
+    ("commune", "3.3", "tthc-thanh-toan-truc-tuyen"),
+)
+
+
+def load_leaf_links(plan: Plan) -> int:
+    """The demo's links of PAR leaves to indicators, through the service; a leaf
+    already linked is kept. Nothing when the year has no criteria sets yet."""
+    from cchc.par.models import CriteriaNode
+
+    sets = {s.unit_type: s for s in leaves.year_sets(plan.year)}
+    indicators = {i.code: i for i in plan.indicators.all()}
+    added = 0
+    for unit_type, code, indicator_code in DEMO_LEAF_LINKS:
+        criteria_set = sets.get(unit_type)
+        if criteria_set is None or indicator_code not in indicators:
+            continue
+        node = CriteriaNode.objects.filter(criteria_set=criteria_set, code=code).first()
+        if node is None or LeafLink.objects.filter(node=node).exists():
+            continue
+        leaves.leaf_link_set(actor=None, node=node, indicator=indicators[indicator_code])
+        added += 1
+    return added
+
+
 def load_demo(stdout=None) -> None:
     plan = services.plan_load(actor=None, data=plan_data())
     base = plan or Plan.objects.get(year=plan_data()["year"])
@@ -101,6 +138,9 @@ def load_demo(stdout=None) -> None:
             f"Chỉ tiêu CCHC: kế hoạch năm {base.year} và {demo.year}, "
             f"{demo.indicators.count()} chỉ tiêu, thêm {stored} số liệu."
         )
+    links = load_leaf_links(demo)
+    if stdout is not None:
+        stdout.write(f"Tiêu chí Chỉ số CCHC lấy số liệu từ chỉ tiêu: thêm {links} liên kết.")
     rankings = load_rankings()
     if stdout is not None:
         stdout.write(f"Xếp hạng của tỉnh: thêm {rankings} số liệu.")

@@ -268,3 +268,86 @@ class ProvinceRanking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_index_display()} {self.year}"
+
+
+class LeafLink(models.Model):
+    """A PAR leaf whose rule takes a percentage, linked to an indicator of the plan of
+    its criteria set's year: the unit's self-assessment of that leaf can then be
+    pre-filled from the unit's value at year end (``cchc.targets.leaves``). One
+    indicator per leaf; set by Sở Nội vụ."""
+
+    node = models.OneToOneField(
+        "par.CriteriaNode",
+        verbose_name="tiêu chí",
+        on_delete=models.CASCADE,
+        related_name="indicator_link",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="leaf_links"
+    )
+    created_at = models.DateTimeField("liên kết lúc", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "liên kết tiêu chí Chỉ số CCHC với chỉ tiêu"
+        verbose_name_plural = "liên kết tiêu chí Chỉ số CCHC với chỉ tiêu"
+
+    def __str__(self) -> str:
+        return f"{self.node_id} ← {self.indicator}"
+
+
+class LeafPrefill(models.Model):
+    """Where a unit's input on a linked leaf came from: the value (the exact version)
+    it was pre-filled from, and the unit's correction of it with the reason.
+
+    ``entry_version`` is the entry's version right after pre-filling: while the entry
+    still has it, nobody has changed the leaf by hand since, and pre-filling again may
+    bring newer figures; once a person saves the leaf, it is theirs and never
+    overwritten."""
+
+    entry = models.OneToOneField(
+        "par.Entry", on_delete=models.CASCADE, related_name="indicator_prefill"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.ForeignKey(Value, on_delete=models.PROTECT, related_name="+")
+    pct = models.DecimalField("tỷ lệ lấy từ chỉ tiêu", max_digits=9, decimal_places=4)
+    entry_version = models.PositiveIntegerField()
+    filled_at = models.DateTimeField("lấy số liệu lúc")
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the generated series file linked to the leaf as evidence
+    evidence_link = models.ForeignKey(
+        "par.EvidenceLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_pct = models.DecimalField(
+        "tỷ lệ điều chỉnh", max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    corrected_reason = models.TextField("lý do điều chỉnh", blank=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "số liệu tự đánh giá lấy từ chỉ tiêu"
+        verbose_name_plural = "số liệu tự đánh giá lấy từ chỉ tiêu"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pct__gte=0) & Q(pct__lte=100), name="targets_prefill_pct"
+            ),
+            # a correction always says why
+            models.CheckConstraint(
+                condition=Q(corrected_pct__isnull=True) | ~Q(corrected_reason=""),
+                name="targets_prefill_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} ← {self.indicator}"
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_pct is not None

@@ -2,9 +2,9 @@ from wagtail import hooks
 
 from cchc.core import hooks as cchc_hooks
 from cchc.targets import hooks_work
-from cchc.targets.views import plans, progress, rankings, report
+from cchc.targets.views import links, plans, progress, rankings, report
 
-VIEWS = (progress, report, plans, rankings)
+VIEWS = (progress, report, plans, rankings, links)
 
 
 @hooks.register("register_admin_urls")
