@@ -213,7 +213,7 @@ class LeafForm(forms.Form):
         help_text="Bắt buộc khi tiêu chí chưa có tài liệu kiểm chứng (thiếu hoặc chưa đầy đủ).",
     )
 
-    def __init__(self, *args, rule: Mapping, **kwargs):
+    def __init__(self, *args, rule: Mapping, prefilled: bool = False, **kwargs):
         builder = BUILDERS.get((rule or {}).get("type"))
         if builder is None:
             raise ValueError(f"No self-assessment form for rule {rule!r}")
@@ -221,6 +221,15 @@ class LeafForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields = dict(self.input_fields)
         fields.update(self.fields)
+        if prefilled:
+            # a figure taken from an indicator is changed only with a reason
+            fields["reason"] = forms.CharField(
+                label="Lý do điều chỉnh số liệu lấy từ chỉ tiêu",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Bắt buộc khi sửa tỷ lệ khác với số liệu lấy từ chỉ tiêu CCHC.",
+            )
         self.fields = fields
 
     def input_bound_fields(self):
@@ -243,15 +252,20 @@ def has_form(node) -> bool:
     return (node.rule or {}).get("type") in BUILDERS
 
 
-def leaf_form(node, entry, data=None, *, version: int | None = None) -> LeafForm:
-    """The form of one leaf, initialised from what the unit saved."""
+def leaf_form(
+    node, entry, data=None, *, version: int | None = None, prefilled: bool = False
+) -> LeafForm:
+    """The form of one leaf, initialised from what the unit saved; a leaf whose figure
+    was taken from an indicator (``prefilled``) also asks for the reason of a change."""
     _, _, from_inputs = BUILDERS[node.rule["type"]](node.rule)
     initial = dict(from_inputs(entry.self_inputs or {})) if entry.self_inputs else {}
     initial.update(note=entry.self_note, version=entry.version)
     if data is not None and version is not None:
         data = data.copy()
         data[f"e{entry.pk}-version"] = str(version)
-    return LeafForm(data, rule=node.rule, initial=initial, prefix=f"e{entry.pk}")
+    return LeafForm(
+        data, rule=node.rule, initial=initial, prefix=f"e{entry.pk}", prefilled=prefilled
+    )
 
 
 ACCEPT = ",".join(f".{ext}" for ext in sorted(EVIDENCE_EXTENSIONS))

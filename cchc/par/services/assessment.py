@@ -13,6 +13,7 @@ nothing is deleted: evidence links are ended (``removed_at``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
@@ -159,14 +160,49 @@ def _entry_state(entry: Entry) -> dict:
 
 @transaction.atomic
 def entry_self_save(
-    *, actor, entry: Entry, inputs: Mapping[str, Any] | None, note: str, version: int
+    *,
+    actor,
+    entry: Entry,
+    inputs: Mapping[str, Any] | None,
+    note: str,
+    version: int,
+    reason: str = "",
 ) -> Entry:
-    """Save the unit's inputs and note on one leaf, from the version the form showed."""
+    """Save the unit's inputs and note on one leaf, from the version the form showed.
+
+    A figure taken from an indicator (``indicators_prefill``) is changed only with a
+    ``reason``, kept with the figure's source and in the audit entry."""
+    from cchc.targets import leaves
+
     participation = _require_editable(entry)
     node = entry.node
     note = (note or "").strip()
+    reason = (reason or "").strip()
     points = None if inputs is None else _points_in_bounds(node, inputs)
+    prefill = leaves.prefill_of(entry) if leaves.is_percent_leaf(node) else None
+    if prefill is not None:
+        leaves.check_correction(prefill, inputs, reason)
     before = _entry_state(entry)
+    entry = _self_update(actor, entry, inputs, points, note, version)
+    if prefill is not None:
+        leaves.record_correction(actor=actor, prefill=prefill, inputs=inputs, reason=reason)
+    data = {"code": node.code, "before": before, "after": _entry_state(entry)}
+    if reason:
+        data["reason"] = reason
+    audit_record(
+        actor=actor,
+        action=AuditAction.PAR_ENTRY_SELF_ASSESS,
+        obj=entry,
+        unit=participation.unit,
+        summary=f"{participation.unit} – tiêu chí {node.code}: {entry_value_text(entry)}",
+        data=data,
+    )
+    return entry
+
+
+def _self_update(actor, entry: Entry, inputs, points, note: str, version: int) -> Entry:
+    """The conditional update of the unit's side of a leaf (a stale version refused)."""
+    participation = entry.participation
     now = timezone.now()
     updated = Entry.objects.filter(pk=entry.pk, version=version).update(
         self_inputs=dict(inputs) if inputs is not None else None,
@@ -184,14 +220,6 @@ def entry_self_save(
         state=ParticipationState.IN_PROGRESS, version=F("version") + 1
     )
     entry.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action=AuditAction.PAR_ENTRY_SELF_ASSESS,
-        obj=entry,
-        unit=participation.unit,
-        summary=f"{participation.unit} – tiêu chí {node.code}: {entry_value_text(entry)}",
-        data={"code": node.code, "before": before, "after": _entry_state(entry)},
-    )
     return entry
 
 
@@ -381,6 +409,146 @@ def news_evidence_attach(*, actor, entry: Entry) -> EvidenceLink:
         entry=entry,
         evidence=evidence,
         location="Chuyên mục tin CCHC: tin bài và lượt truy cập theo tháng",
+    )
+
+
+@dataclass
+class PrefillResult:
+    """What ``indicators_prefill`` did, leaf codes by outcome."""
+
+    filled: list[str] = field(default_factory=list)  # empty leaves now filled
+    refreshed: list[str] = field(default_factory=list)  # untouched since, newer figures
+    unchanged: list[str] = field(default_factory=list)  # already the latest figure
+    kept: list[str] = field(default_factory=list)  # filled by hand: never overwritten
+    missing: list[str] = field(default_factory=list)  # no value for the year yet
+
+
+def _json_pct(pct: Decimal) -> int | float:
+    return int(pct) if pct == pct.to_integral_value() else float(pct)
+
+
+@transaction.atomic
+def indicators_prefill(*, actor, participation: Participation) -> PrefillResult:
+    """Fill the leaves linked to an indicator (``cchc.targets.leaves``) with the unit's
+    value at year end, each with the value's series as generated evidence.
+
+    A leaf the unit has filled or changed by hand is never overwritten; one filled
+    here and not touched since gets newer figures. One audit entry per leaf filled,
+    naming the value (its version, period, who entered it and when)."""
+    from cchc.targets import leaves
+
+    _require_unit_may_edit(participation)
+    require_window(participation.year, participation.unit, Stage.SELF)
+    links = leaves.links_of_set(participation.criteria_set_id)
+    if not links:
+        raise ValidationError(
+            "Bộ tiêu chí của đơn vị chưa có tiêu chí nào lấy số liệu từ chỉ tiêu CCHC.",
+            code="no_links",
+        )
+    unit, year = participation.unit, participation.year.year
+    entries = list(
+        Entry.objects.filter(participation=participation, node_id__in=list(links))
+        .exclude(node__method=Method.SURVEY)
+        .select_related("node", "self_by")
+        .order_by("node__position")
+    )
+    prefills = leaves.prefills_of(participation)
+    values = leaves.year_end_values({link.indicator for link in links.values()}, unit, year)
+    result = PrefillResult()
+    for entry in entries:
+        entry.participation = participation
+        code = entry.node.code
+        if entry.exempt:
+            continue
+        link = links[entry.node_id]
+        previous = prefills.get(entry.pk)
+        untouched = previous is not None and previous.entry_version == entry.version
+        if entry.self_inputs is not None and not untouched:
+            result.kept.append(code)
+            continue
+        value = values.get(link.indicator_id)
+        if value is None:
+            result.missing.append(code)
+            continue
+        if untouched and previous.value_id == value.pk:
+            result.unchanged.append(code)
+            continue
+        _prefill_entry(actor, entry, link.indicator, value, previous)
+        (result.refreshed if untouched else result.filled).append(code)
+    return result
+
+
+def _prefill_entry(actor, entry: Entry, indicator, value, previous) -> None:
+    from cchc.targets import leaves
+    from cchc.targets.models import LeafPrefill
+
+    participation = entry.participation
+    pct = leaves.pct_of(value)
+    inputs = {"pct": _json_pct(pct)}
+    points = _points_in_bounds(entry.node, inputs)
+    before = _entry_state(entry)
+    entry = _self_update(actor, entry, inputs, points, entry.self_note, entry.version)
+    year = participation.year.year
+    evidence = evidence_upload(
+        actor=actor,
+        participation=participation,
+        file=ContentFile(
+            leaves.series_xlsx(indicator, participation.unit, year, value), name="x.xlsx"
+        ),
+        name=f"Số liệu chỉ tiêu – {indicator.name[:120]} – {participation.unit.name} – {year}.xlsx",
+        generated=True,
+    )
+    if previous is not None and previous.evidence_link_id:
+        old = previous.evidence_link
+        if old.removed_at is None and old.evidence_id != evidence.pk:
+            evidence_unlink(actor=actor, link=old)
+    link = evidence_link(
+        actor=actor,
+        entry=entry,
+        evidence=evidence,
+        location=leaves.source_text(indicator, value),
+    )
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    LeafPrefill.objects.update_or_create(
+        entry=entry,
+        defaults={
+            "indicator": indicator,
+            "value": value,
+            "pct": pct,
+            "entry_version": entry.version,
+            "filled_at": timezone.now(),
+            "filled_by": by,
+            "evidence_link": link,
+            "corrected_pct": None,
+            "corrected_reason": "",
+            "corrected_at": None,
+            "corrected_by": None,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.PAR_ENTRY_PREFILL,
+        obj=entry,
+        unit=participation.unit,
+        summary=f"{participation.unit} – tiêu chí {entry.node.code}: "
+        f"{entry_value_text(entry)}, lấy từ chỉ tiêu «{indicator.name}»",
+        data={
+            "code": entry.node.code,
+            "before": before,
+            "after": _entry_state(entry),
+            "source": {
+                "indicator": indicator.code,
+                "plan": indicator.plan.year,
+                "value": value.pk,
+                "version": value.version,
+                "period": leaves.period_label(value),
+                "numerator": str(value.numerator),
+                "denominator": str(value.denominator),
+                "entered_by": value.entered_by_id,
+                "entered_at": value.entered_at.isoformat(),
+                "note": value.note,
+            },
+        },
     )
 
 

@@ -12,7 +12,7 @@ from cchc.par.tests.year import IN_SELF, entry, open_year, participation
 
 pytestmark = pytest.mark.django_db
 
-WORKSPACE_QUERIES = 21  # session, user, roles, participation, the tree (3), files…
+WORKSPACE_QUERIES = 22  # session, user, roles, participation, the tree (3), files, indicator links…
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from cchc.par.selectors import year as selectors
 from cchc.par.services import assessment as services
 from cchc.par.services.scoring import leaf_points
 from cchc.par.services.year import window_end, window_open
+from cchc.targets import leaves
 
 BASE = "chi-so-cchc/<int:year>/don-vi/<slug:slug>/"
 
@@ -75,9 +76,22 @@ def _unit_files(participation: Participation) -> list[Evidence]:
 
 
 class Leaf:
-    """What the leaf fragment shows: the row, its form, the points, the messages."""
+    """What the leaf fragment shows: the row, its form, the points, the messages; for
+    a leaf linked to an indicator, the link and where its figure came from."""
 
-    def __init__(self, row, participation, *, form=None, points=None, error=None, saved=False):
+    def __init__(
+        self,
+        row,
+        participation,
+        *,
+        form=None,
+        points=None,
+        error=None,
+        saved=False,
+        link=None,
+        prefill=None,
+        series_url="",
+    ):
         self.row = row
         self.node = row.node
         self.entry = row.entry
@@ -90,6 +104,12 @@ class Leaf:
         self.is_news = services.is_news_leaf(row.node)
         self.rule_text = row.node.guidance or describe_rule(row.node.rule, row.node.max_points)
         self.value_text = services.inputs_text(row.node, row.entry.self_inputs)
+        self.link = link
+        self.prefill = prefill
+        self.series_url = series_url
+        self.source_text = (
+            leaves.source_text(prefill.indicator, prefill.value, limit=None) if prefill else ""
+        )
 
     @property
     def key(self) -> str:
@@ -100,7 +120,7 @@ class Leaf:
 
 def _leaf_context(request, participation, leaf: Leaf, can_edit: bool, files=None) -> dict:
     if can_edit and leaf.form is None and leaf.editable_rule and leaf.entry:
-        leaf.form = leaf_form(leaf.node, leaf.entry)
+        leaf.form = leaf_form(leaf.node, leaf.entry, prefilled=leaf.prefill is not None)
     return {
         "leaf": leaf,
         "participation": participation,
@@ -128,15 +148,33 @@ def _row_for(participation, entry: Entry):
 # -- the workspace --------------------------------------------------------------------
 
 
+def _sources(user, participation):
+    """The leaves' links to indicators and where their figures came from (two queries),
+    and a function giving a leaf's Leaf keywords."""
+    links = leaves.links_of_set(participation.criteria_set_id)
+    prefills = leaves.prefills_of(participation) if links else {}
+    sees_series = access.can(user, Action.VIEW_TARGETS, participation.unit)
+
+    def of(row) -> dict:
+        link = links.get(row.node.pk)
+        prefill = prefills.get(row.entry.pk) if row.entry else None
+        indicator = prefill.indicator if prefill else link.indicator if link else None
+        url = leaves.series_url(indicator, participation.unit) if indicator and sees_series else ""
+        return {"link": link, "prefill": prefill, "series_url": url}
+
+    return links, of
+
+
 def workspace(request, year: int, slug: str):
     participation = selectors.participation_get_for_user(request.user, year, slug)
     rows = selectors.workspace(participation)
     can_edit = _can_edit(request.user, participation)
     files = _unit_files(participation) if can_edit else []
+    links, sources = _sources(request.user, participation)
     items = []
     for row in rows:
         if row.is_leaf and row.entry is not None:
-            leaf = Leaf(row, participation)
+            leaf = Leaf(row, participation, **sources(row))
             items.append((row, _leaf_context(request, participation, leaf, can_edit, files)))
         else:
             items.append((row, None))
@@ -155,6 +193,7 @@ def workspace(request, year: int, slug: str):
             "total": selectors.workspace_total(rows),
             "can_edit": can_edit,
             "can_self_assess": access.can(user, Action.SELF_ASSESS, unit),
+            "can_prefill": can_edit and bool(links),
             "can_submit": access.can(user, Action.SUBMIT_ASSESSMENT, unit)
             and participation.unit_may_edit,
             "can_withdraw": access.can(user, Action.SUBMIT_ASSESSMENT, unit)
@@ -214,7 +253,8 @@ def preview(request, year: int, slug: str, entry_id: int):
 @require_POST
 def save(request, year: int, slug: str, entry_id: int):
     participation, entry = _editing(request, year, slug, entry_id)
-    form = leaf_form(entry.node, entry, request.POST)
+    prefilled = leaves.prefill_of(entry) is not None
+    form = leaf_form(entry.node, entry, request.POST, prefilled=prefilled)
     saved = False
     if form.is_valid():
         try:
@@ -224,13 +264,16 @@ def save(request, year: int, slug: str, entry_id: int):
                 inputs=form.inputs(),
                 note=form.cleaned_data["note"],
                 version=form.cleaned_data["version"],
+                reason=form.cleaned_data.get("reason", ""),
             )
             saved = True
         except ValidationError as exc:
             if exc.code == "stale":
                 # keep what was typed, at the newer version: a second click overwrites
                 newer = Entry.objects.get(pk=entry.pk)
-                form = leaf_form(entry.node, entry, request.POST, version=newer.version)
+                form = leaf_form(
+                    entry.node, entry, request.POST, version=newer.version, prefilled=prefilled
+                )
                 form.is_valid()
             form.add_error(None, exc)
     if not request.htmx:
@@ -242,12 +285,9 @@ def save(request, year: int, slug: str, entry_id: int):
                     messages.error(request, f"Tiêu chí {entry.node.code}: {error}")
         return redirect(f"{_url(participation)}#tc-{entry.pk}")
     entry = _attach(Entry.objects.select_related("node", "self_by").get(pk=entry.pk), participation)
-    leaf = Leaf(
-        _row_for(participation, entry),
-        participation,
-        form=None if saved else form,
-        saved=saved,
-    )
+    row = _row_for(participation, entry)
+    _, sources = _sources(request.user, participation)
+    leaf = Leaf(row, participation, form=None if saved else form, saved=saved, **sources(row))
     files = _unit_files(participation)
     context = _leaf_context(request, participation, leaf, True, files)
     return _fragment(request, context, status=200 if saved else 422)
@@ -308,6 +348,31 @@ def news_evidence(request, year: int, slug: str, entry_id: int):
     except ValidationError as exc:
         flash_validation_error(request, exc)
     return redirect(f"{_url(participation)}#tc-{entry.pk}")
+
+
+@require_POST
+def prefill(request, year: int, slug: str):
+    """The button «Lấy số liệu từ chỉ tiêu»: linked leaves get the unit's year-end figures."""
+    participation = selectors.participation_get_for_user(
+        request.user, year, slug, action=Action.SELF_ASSESS
+    )
+    try:
+        done = services.indicators_prefill(actor=request.user, participation=participation)
+    except ValidationError as exc:
+        flash_validation_error(request, exc)
+        return redirect(_url(participation))
+    if not any(vars(done).values()):
+        messages.info(request, "Không có tiêu chí nào cần lấy số liệu từ chỉ tiêu.")
+    for codes, text, level in (
+        (done.filled, "Đã lấy số liệu từ chỉ tiêu CCHC cho tiêu chí", messages.success),
+        (done.refreshed, "Đã cập nhật số liệu mới hơn cho tiêu chí", messages.success),
+        (done.unchanged, "Số liệu đã là mới nhất ở tiêu chí", messages.info),
+        (done.kept, "Giữ nguyên số liệu đơn vị đã tự nhập ở tiêu chí", messages.info),
+        (done.missing, "Chưa có số liệu chỉ tiêu của năm cho tiêu chí", messages.warning),
+    ):
+        if codes:
+            level(request, f"{text} {', '.join(codes)}.")
+    return redirect(_url(participation))
 
 
 def _version(request) -> int:
@@ -420,6 +485,7 @@ urlpatterns = [
         name="par_assessment_unlink",
     ),
     path(f"{BASE}tieu-chi/<int:entry_id>/tin-cchc/", news_evidence, name="par_assessment_news"),
+    path(f"{BASE}lay-so-lieu-chi-tieu/", prefill, name="par_assessment_prefill"),
     path(f"{BASE}gui/", submit, name="par_assessment_submit"),
     path(f"{BASE}rut-ve/", withdraw, name="par_assessment_withdraw"),
     path(f"{BASE}mo-lai/", reopen, name="par_assessment_reopen"),
