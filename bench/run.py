@@ -20,6 +20,7 @@ SUITES = {
     "par": "bench.bench_par",
     "par_year": "bench.bench_par_year",
     "par_reports": "bench.bench_par_reports",
+    "sipas": "bench.bench_sipas",
 }
 
 
