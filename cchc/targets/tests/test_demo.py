@@ -32,3 +32,25 @@ def test_the_demo_loads_both_plans_and_the_months_so_far_once(cast):
         }
         demo.load_demo(io.StringIO())
         assert Value.objects.count() == 2 * pairs and Plan.objects.count() == 2
+
+
+def test_the_demo_links_the_2026_draft_online_payment_leaves_once(cast):
+    from cchc.par.demo import load_criteria_sets
+    from cchc.targets.models import LeafLink
+
+    with time_machine.travel(dt.datetime(2026, 3, 15, 9, tzinfo=TZ), tick=False):
+        load_criteria_sets()
+        out = io.StringIO()
+        demo.load_demo(out)
+        assert "lấy số liệu từ chỉ tiêu: thêm 2 liên kết" in out.getvalue()
+        links = {
+            (link.node.criteria_set.unit_type, link.node.code): link.indicator.code
+            for link in LeafLink.objects.select_related("node__criteria_set", "indicator")
+        }
+        assert links == {
+            ("department", "3.4.2"): "giao-dich-thanh-toan-truc-tuyen",
+            ("commune", "3.3"): "tthc-thanh-toan-truc-tuyen",
+        }
+        assert {link.indicator.plan.year for link in LeafLink.objects.all()} == {2026}
+        demo.load_demo(io.StringIO())
+        assert LeafLink.objects.count() == 2
