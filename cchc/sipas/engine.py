@@ -214,6 +214,10 @@ class ItemResult:
     satisfied: int
     share: Decimal | None  # 0..1
 
+    @property
+    def percent(self) -> Decimal | None:
+        return None if self.share is None else self.share * HUNDRED
+
 
 @dataclass(frozen=True)
 class ElementResult:
@@ -221,6 +225,10 @@ class ElementResult:
     title: str
     share: Decimal | None  # 0..1
     items: tuple[ItemResult, ...]
+
+    @property
+    def percent(self) -> Decimal | None:
+        return None if self.share is None else self.share * HUNDRED
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -50,6 +51,19 @@ class Section:
     summary: engine.TypeSummary
     bands: dict[str, int]
     elements: list[engine.Element] = field(default_factory=list)
+    points_max: Decimal = Decimal(32)
+
+    @property
+    def element_means(self) -> list[tuple[engine.Element, Decimal | None]]:
+        """Each element with its units' mean satisfaction, in %."""
+        means = self.summary.elements
+        return [
+            (e, None if means.get(e.code) is None else means[e.code] * 100) for e in self.elements
+        ]
+
+    @property
+    def mean_points(self) -> Decimal | None:
+        return None if self.summary.mean is None else self.summary.mean * self.points_max / 100
 
 
 @dataclass
@@ -218,6 +232,7 @@ def survey_results(survey: Survey, *, units=None, counter=tallies_by_scan) -> Re
                 summary=computed.summaries[unit_type],
                 bands=engine.band_counts((r.result for r in rows), the_formula),
                 elements=list(elements),
+                points_max=the_formula.points_max,
             )
         )
     return Results(survey=survey, formula=the_formula, sections=sections, computed=computed)
