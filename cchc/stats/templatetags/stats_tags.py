@@ -3,6 +3,8 @@
 `page` is any news page with `stats_target()`; see docs/statistics.md.
 """
 
+import functools
+
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +18,16 @@ register = template.Library()
 @register.simple_tag
 def visit_beacon(page) -> str:
     """The counting beacon: a small script, and a pixel for browsers without JavaScript."""
-    token = services.target_token(services.target_for_page(page))
+    return _beacon(services.target_for_page(page))
+
+
+# Both are on every news page, also those that miss the page cache: the same
+# markup for the same target (or numbers) is rendered once per process.
+
+
+@functools.lru_cache(maxsize=4096)
+def _beacon(target: services.Target) -> str:
+    token = services.target_token(target)
     return render_to_string(
         "stats/beacon.html",
         {"token": token, "url": reverse("stats:beacon"), "pixel_url": reverse("stats:pixel")},
@@ -26,7 +37,11 @@ def visit_beacon(page) -> str:
 @register.simple_tag
 def visit_counter(page) -> str:
     """The visit counter box of the page's section (the province's: every section)."""
-    numbers = selectors.counter_for_page(page)
+    return _counter(selectors.counter_for_page(page), page.pk)
+
+
+@functools.lru_cache(maxsize=1024)
+def _counter(numbers: selectors.Counter, page_id: int) -> str:
     return render_to_string(
         "stats/counter.html",
         {
@@ -37,6 +52,6 @@ def visit_counter(page) -> str:
                 ("month", "Tháng này", integer_vi(numbers.month)),
                 ("total", "Tổng lượt truy cập", integer_vi(numbers.total)),
             ],
-            "id": f"dem-truy-cap-{page.pk}",
+            "id": f"dem-truy-cap-{page_id}",
         },
     )
