@@ -1,13 +1,20 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from cchc.core import hooks
+from cchc.core import hooks, site_version
 from cchc.core.models import HomePage
 
 
+def portal_home(request) -> HomePage | None:
+    """The portal's home page (the footer's contact details)."""
+    return site_version.cached(
+        "core:portal_home", site_version.current(request), HomePage.objects.live().first
+    )
+
+
 def site(request):
-    # Lazy: only pages that show the footer pay for the query.
-    home = SimpleLazyObject(lambda: HomePage.objects.live().first())
+    # Lazy: only pages that show the footer pay for it, kept under the site's version.
+    home = SimpleLazyObject(lambda: portal_home(request))
     path = request.path
     nav = [
         {"label": label, "url": url, "current": url in path}

@@ -20,8 +20,10 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 CACHE_SECONDS = 300
 _MISSING = object()
@@ -31,8 +33,12 @@ def current(request=None) -> int:
     """The version (memoised on the request: one query per request)."""
     if request is not None and hasattr(request, "_cchc_site_version"):
         return request._cchc_site_version
-    model = apps.get_model("core", "SiteVersion")
-    version = model.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    # On every public page: a plain statement, not a queryset compiled each time.
+    table = connection.ops.quote_name(apps.get_model("core", "SiteVersion")._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {table} WHERE id = 1")  # noqa: S608 - our table's name
+        row = cursor.fetchone()
+    version = row[0] if row else 0
     if request is not None:
         request._cchc_site_version = version
     return version
@@ -65,6 +71,22 @@ def cached(name: str, version: int, build: Callable[[], Any]) -> Any:
     if value is _MISSING:
         value = build()
         cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def cached_until(name: str, version: int, build: Callable[[], tuple[Any, Any]]) -> Any:
+    """The value of `build() -> (value, until)`, kept for this version while now < until.
+
+    For what also changes with the clock: a list of articles changes when one
+    is published, unpublished, moved or deleted (the version is raised) and
+    when one of the articles it holds expires (`until`, a datetime; None: no end).
+    """
+    key = _key(name, version)
+    kept = cache.get(key)
+    if kept is not None and (kept[1] is None or timezone.now() < kept[1]):
+        return kept[0]
+    value, until = build()
+    cache.set(key, (value, until), CACHE_SECONDS)
     return value
 
 

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
@@ -20,6 +21,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from cchc import access
 from cchc.accounts.views import landing
 from cchc.core import hooks as cchc_hooks
+from cchc.core import site_version
 from cchc.lib.collation import vi_order_by
 from cchc.lib.menus import ActionMenuItem
 from cchc.news.review import awaiting_review
@@ -245,6 +247,14 @@ def load_demo_units_and_accounts(*, stdout, password):
 
 @hooks.register(cchc_hooks.HOME_PAGE_CONTEXT)
 def count_units_on_home_page(*, request, context):
-    active = Unit.objects.active()
-    context["department_count"] = active.filter(unit_type=UnitType.DEPARTMENT).count()
-    context["commune_count"] = active.filter(unit_type=UnitType.COMMUNE).count()
+    def count():
+        active = Unit.objects.active()
+        return (
+            active.filter(unit_type=UnitType.DEPARTMENT).count(),
+            active.filter(unit_type=UnitType.COMMUNE).count(),
+        )
+
+    # A unit saved or deleted raises the site's version; the day ends a unit's term.
+    day = timezone.localdate()
+    counts = site_version.cached(f"org:unit_counts:{day}", site_version.current(request), count)
+    context["department_count"], context["commune_count"] = counts
