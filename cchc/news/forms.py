@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
 
 from cchc.lib.forms import DateField
+from cchc.lib.widgets import FastSelect, FixedChoices
 from cchc.news.attachments import validate_attachment
 from cchc.news.models import Topic
 from cchc.org.models import UnitType
@@ -22,25 +23,33 @@ class AttachmentForm(BaseDocumentForm):
 
 
 class ArticleFilterForm(forms.Form):
-    """The public filters. Field names are the query-string keys."""
+    """The public filters. Field names are the query-string keys.
+
+    `unit_choices`: (slug, name) of the units offered (selectors.unit_choices).
+    """
 
     tu_khoa = forms.CharField(label="Từ khóa", required=False, max_length=200)
-    don_vi = forms.ChoiceField(label="Đơn vị", required=False)
+    # Shown on every uncached section page: rendered without Django's templates.
+    don_vi = forms.ChoiceField(label="Đơn vị", required=False, widget=FastSelect)
     loai_don_vi = forms.ChoiceField(
         label="Loại đơn vị",
         required=False,
         choices=[("", "Tất cả")]
         + [(v, label) for v, label in UnitType.choices if v != UnitType.DISTRICT],
+        widget=FastSelect,
     )
     chu_de = forms.ChoiceField(
-        label="Chủ đề", required=False, choices=[("", "Tất cả"), *Topic.choices]
+        label="Chủ đề",
+        required=False,
+        choices=[("", "Tất cả"), *Topic.choices],
+        widget=FastSelect,
     )
     tu_ngay = DateField(label="Từ ngày", required=False)
     den_ngay = DateField(label="Đến ngày", required=False)
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, unit_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["don_vi"].choices = [("", "Tất cả")] + [(u.slug, u.name) for u in units]
+        self.fields["don_vi"].choices = FixedChoices([("", "Tất cả"), *unit_choices])
 
     def clean(self):
         data = super().clean()

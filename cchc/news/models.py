@@ -321,8 +321,9 @@ class ArticlePage(CachedViewRestrictionsMixin, Page):
         from cchc.news.selectors import (
             article_with_parents,
             cached_section,
+            content_version,
+            kept_related_articles,
             public_context,
-            related_articles,
         )
         from cchc.news.views import stats_tags_available
 
@@ -330,7 +331,7 @@ class ArticlePage(CachedViewRestrictionsMixin, Page):
         article_with_parents(request, self)
         context = super().get_context(request, *args, **kwargs)
         context.update(public_context(request, self, self.section))
-        context["related"] = related_articles(self)
+        context["related"] = kept_related_articles(self, content_version(request))
         context["attachment_list"] = self.attachment_list
         context["stats_tags"] = stats_tags_available()
         return context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Min, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from wagtail.images import get_image_model
 
@@ -111,6 +111,11 @@ def filter_articles(
     return articles
 
 
+def kept_related_articles(article: ArticlePage, version: int) -> list[ArticlePage]:
+    """related_articles, kept for this version until one of them expires."""
+    return kept_articles(f"related:{article.pk}", version, lambda: related_articles(article))
+
+
 def related_articles(article: ArticlePage, limit: int = 4) -> list[ArticlePage]:
     """Same topic, the author unit's own first, then the rest of the province (one query)."""
     own = Case(When(unit_id=article.unit_id, then=Value(0)), default=Value(1))
@@ -165,8 +170,58 @@ def topics_of(section: SectionPage, version: int) -> list:
     )
 
 
-def units_listed(version: int) -> list[Unit]:
-    return fragment("units", version, units_with_sections)
+# Lists of articles change when an article is published, unpublished, moved
+# or deleted (the site's version is raised) and when one expires: they are
+# kept under the version until the first expire_at among what they hold, so
+# they read as the query would, without it.
+
+
+def _first_expiry(articles) -> datetime.datetime | None:
+    return min((a.expire_at for a in articles if a.expire_at is not None), default=None)
+
+
+def kept_articles(name: str, version: int, build) -> list[ArticlePage]:
+    """`build()`'s articles (the first few of a list), kept until one of them expires."""
+
+    def build_until():
+        articles = list(build())
+        return articles, _first_expiry(articles)
+
+    return site_version.cached_until(f"news:{name}", version, build_until)
+
+
+def first_page(
+    name: str, version: int, articles: QuerySet[ArticlePage], per_page: int
+) -> tuple[list[ArticlePage], int, datetime.datetime | None]:
+    """The first `per_page` of a list, the list's length and when it next changes
+    by itself: kept until one of the list's articles expires (an article further
+    down changes the count)."""
+
+    def build():
+        page = list(articles[:per_page])
+        if len(page) < per_page:
+            until = _first_expiry(page)
+            return (page, len(page), until), until
+        figures = articles.order_by().aggregate(count=Count("pk"), until=Min("expire_at"))
+        return (page, figures["count"], figures["until"]), figures["until"]
+
+    return site_version.cached_until(f"news:list:{name}", version, build)
+
+
+def unit_choices(version: int) -> list[tuple[str, str]]:
+    """(slug, name) of the units offered by the province's filter.
+
+    Plain strings, not Unit rows: unpickling 116 model instances from the
+    cache on every section page cost more than rendering them.
+    """
+    return fragment(
+        "unit_choices", version, lambda: [(u.slug, u.name) for u in units_with_sections()]
+    )
+
+
+def unit_by_slug(slug: str, version: int) -> Unit | None:
+    """The unit a filter names (a slug already checked against unit_choices)."""
+    return fragment(f"unit:{slug}", version, lambda: Unit.objects.filter(slug=slug).first())
 
 
 def breadcrumbs(page, version: int) -> list[tuple[str, str]]:
@@ -181,23 +236,13 @@ def breadcrumbs(page, version: int) -> list[tuple[str, str]]:
     return fragment(f"crumbs:{page.pk}", version, build)
 
 
-def portal_home(version: int):
-    """The portal's home page (the footer's contact details)."""
-    from cchc.core.models import HomePage
-
-    return fragment("home", version, lambda: HomePage.objects.live().first() or False) or None
-
-
 def public_context(request, page, section: SectionPage | None) -> dict:
     """What every public news page shows around its content, from the fragments."""
     version = content_version(request)
     if section is not None:
         section_with_unit(section, version)
-    return {
-        "crumbs": breadcrumbs(page, version),
-        "portal_home": portal_home(version),
-        "content_version": version,
-    }
+    # The footer's home page: the context processor, from the same cache.
+    return {"crumbs": breadcrumbs(page, version), "content_version": version}
 
 
 def cached_section(request, page, path: str) -> None:

@@ -21,6 +21,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from cchc.core import site_version
 from cchc.core.audit import audit_record
 from cchc.core.models import HomePage
 from cchc.news.models import (
@@ -310,5 +311,6 @@ def article_create(
             ArticlePage.objects.filter(pk=article.pk).update(
                 first_published_at=published_at, last_published_at=published_at
             )
+            site_version.bump()  # past the signals: the lists kept under the version
             article.refresh_from_db()
     return article

@@ -6,12 +6,14 @@ from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import engines
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, Site, WorkflowState
 
 from cchc import access
 from cchc.access import Action
+from cchc.core import site_version
 from cchc.lib.text import fold, query_terms
 from cchc.news.forms import ArticleFilterForm, DeskFilterForm
 from cchc.news.models import ArticlePage, SectionPage, TopicPage
@@ -19,11 +21,13 @@ from cchc.news.review import article_counts_by_unit
 from cchc.news.selectors import (
     content_version,
     filter_articles,
+    first_page,
     fragment,
     live_articles,
     section_with_unit,
     topics_of,
-    units_listed,
+    unit_by_slug,
+    unit_choices,
     units_with_sections,
     with_images,
 )
@@ -31,6 +35,7 @@ from cchc.org import selectors as org_selectors
 from cchc.org.selectors import unit_get_for_user
 
 PER_PAGE = 10
+LISTING_MAIN = "news/includes/listing_main.html"
 WIDGET_ITEMS = 5
 
 
@@ -60,12 +65,10 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
     """
     version = content_version(request)  # rarely changing parts are cached under it
     section_with_unit(section, version)
-    units = list(units_listed(version)) if section.is_province else []
-    form = ArticleFilterForm(request.GET or None, units=units)
+    choices = unit_choices(version) if section.is_province else []
+    form = ArticleFilterForm(request.GET or None, unit_choices=choices)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    unit = None
-    if filters.get("don_vi"):
-        unit = next((u for u in units if u.slug == filters["don_vi"]), None)
+    unit = unit_by_slug(filters["don_vi"], version) if filters.get("don_vi") else None
     articles = filter_articles(
         _articles_for(request, section),
         unit=unit,
@@ -75,9 +78,19 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
         date_to=filters.get("den_ngay"),
         query=filters.get("tu_khoa", ""),
     )
-    page_obj = Paginator(with_images(articles), PER_PAGE).get_page(request.GET.get("trang"))
+    number = request.GET.get("trang")
+    first_kept = not any(filters.values()) and number in (None, "", "1")
+    if first_kept:
+        # The page every visitor lands on: kept until the list changes.
+        name = f"{section.pk}:{topic.pk if topic else 0}"
+        first, count, until = first_page(name, version, with_images(articles), PER_PAGE)
+        paginator = Paginator(first, PER_PAGE)
+        paginator.count = count  # the whole list's (a cached_property)
+        page_obj = paginator.page(1)
+    else:
+        page_obj = Paginator(with_images(articles), PER_PAGE).get_page(number)
     topics = topics_of(section, version)
-    return {
+    context = {
         "section": section,
         "topic_page": topic,
         "topics": topics,
@@ -89,6 +102,16 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
         "rss_url": (topic or section).url + "rss/",
         "stats_tags": stats_tags_available(),
     }
+    if first_kept and not form.is_bound:
+        # The filters, the list and its pages as every visitor first sees them:
+        # rendered once for this version of the list (by the site, for the links).
+        site = Site.find_for_request(request)
+        context["main_html"] = site_version.cached_until(
+            f"news:main:{site.pk if site else 0}:{name}",
+            version,
+            lambda: (render_to_string(LISTING_MAIN, context, request), until),
+        )
+    return context
 
 
 def widget(request, *, section: SectionPage):

@@ -5,6 +5,7 @@ from wagtail import hooks
 
 from cchc.access import Action
 from cchc.core import hooks as cchc_hooks
+from cchc.core import site_version
 from cchc.lib.menus import ActionMenuItem
 from cchc.news import demo, media_hooks, page_access, review_hooks, services, views  # noqa: F401 (they register)
 from cchc.news.models import ArticlePage, SectionPage, TopicPage
@@ -65,6 +66,7 @@ def follow_topic(request, page):
         ArticlePage.objects.filter(pk=article.pk).update(
             topic=article.topic, unit_id=article.unit_id
         )
+        site_version.bump()  # past the signals: the lists kept under the version
     return None
 
 

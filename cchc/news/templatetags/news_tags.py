@@ -25,9 +25,10 @@ def query_with(context, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-@register.inclusion_tag("news/includes/latest_articles.html")
-def latest_cchc_articles(count: int = 5) -> dict:
+@register.inclusion_tag("news/includes/latest_articles.html", takes_context=True)
+def latest_cchc_articles(context, count: int = 5) -> dict:
     """The newest CCHC articles of every unit, for the portal's home page."""
-    from cchc.news.selectors import live_articles
+    from cchc.news.selectors import content_version, kept_articles, live_articles
 
-    return {"articles": list(live_articles()[:count])}
+    version = content_version(context.get("request"))
+    return {"articles": kept_articles(f"latest:{count}", version, lambda: live_articles()[:count])}
