@@ -86,8 +86,9 @@ def template_bytes(example_unit_code: str = "SNV", year: int = 2026) -> bytes:
     return workbooks.to_bytes(book)
 
 
-def read(content: bytes, *, name: str) -> list[CaseRow]:
-    """The rows of an uploaded .xlsx or .csv file; ValidationError listing every problem."""
+def read(content: bytes, *, name: str) -> tuple[list[CaseRow], dict[int, list[str]]]:
+    """The good rows of an uploaded .xlsx or .csv file, and the problems of the others by
+    row number; ValidationError when the file itself is wrong (kind, size, columns)."""
     ext = uploads.check_name(name or "", allowed=("xlsx", "csv"))
     if ext == "csv":
         uploads.check_bytes(content, name=name, allowed=("csv",), max_bytes=MAX_BYTES)
@@ -111,7 +112,7 @@ def _csv_cells(content: bytes) -> list[list[tuple[Any, bool]]]:
     return [[(v, v.startswith("=")) for v in row] for row in reader]
 
 
-def _rows(cells: list[list[tuple[Any, bool]]]) -> list[CaseRow]:
+def _rows(cells: list[list[tuple[Any, bool]]]) -> tuple[list[CaseRow], dict[int, list[str]]]:
     if not cells:
         raise ValidationError("Tệp không có dữ liệu.")
     header = [_normal(v) for v, _ in cells[0]]
@@ -126,7 +127,7 @@ def _rows(cells: list[list[tuple[Any, bool]]]) -> list[CaseRow]:
         raise ValidationError(
             f"Tệp thiếu cột: {', '.join(missing)}. Hãy dùng tệp mẫu tải về (dòng đầu là tên cột)."
         )
-    problems: list[str] = []
+    problems: dict[int, list[str]] = {}
     rows: list[CaseRow] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(cells[1:], start=2):
@@ -149,14 +150,17 @@ def _rows(cells: list[list[tuple[Any, bool]]]) -> list[CaseRow]:
             else:
                 seen[parsed["case_id"]] = line
         if row_problems:
-            problems.append(f"Dòng {line}: {'; '.join(row_problems)}.")
+            problems[line] = row_problems
         elif parsed is not None:
             rows.append(CaseRow(line=line, **parsed))
-    if problems:
-        raise ValidationError(problems)
-    if not rows:
+    if not rows and not problems:
         raise ValidationError("Tệp không có hồ sơ nào (chỉ có dòng tên cột).")
-    return rows
+    return rows, problems
+
+
+def messages(problems: dict[int, list[str]]) -> list[str]:
+    """One Vietnamese line per row with problems, in the file's order."""
+    return [f"Dòng {line}: {'; '.join(found)}." for line, found in sorted(problems.items())]
 
 
 def _text(value: Any) -> str:

@@ -308,7 +308,7 @@ def cases_import(*, actor, survey: Survey, content: bytes, name: str) -> int:
     """Store every case of the file, or none: ValidationError lists each row's problem."""
     if survey.status == SurveyStatus.CLOSED:
         raise ValidationError("Đợt khảo sát đã kết thúc, không nhập thêm hồ sơ được.")
-    rows = cases_io.read(content, name=name)
+    rows, problems = cases_io.read(content, name=name)
     units = {u.code.casefold(): u for u in surveyed_units()}
     drawn = set(Draw.objects.filter(survey=survey, current=True).values_list("unit_id", flat=True))
     stored = set(
@@ -317,7 +317,6 @@ def cases_import(*, actor, survey: Survey, content: bytes, name: str) -> int:
         )
     )
     start, end = survey.period_start, survey.period_end
-    problems = []
     for row in rows:
         found = []
         unit = units.get(row.unit_code.casefold())
@@ -333,9 +332,9 @@ def cases_import(*, actor, survey: Survey, content: bytes, name: str) -> int:
                 f"({start:%d/%m/%Y} – {end:%d/%m/%Y})"
             )
         if found:
-            problems.append(f"Dòng {row.line}: {'; '.join(found)}.")
+            problems[row.line] = found
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(cases_io.messages(problems))
     by = actor if getattr(actor, "is_authenticated", False) else None
     cases = [
         Case(
