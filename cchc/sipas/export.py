@@ -131,9 +131,13 @@ def results_workbook(results: Results) -> bytes:
 def _answers_sheet(book: Workbook, results: Results) -> None:
     items: list[str] = []
     profile: list[tuple[str, str]] = []
+    choices: dict[str, dict[str, str]] = {}  # profile code → value → its label
     for q in results.survey.questionnaires.all():
         items += [c for c in q.item_codes if c not in items]
-        profile += [(p["code"], p["label"]) for p in q.profile if p["code"] not in dict(profile)]
+        for p in q.profile:
+            if p["code"] not in choices:
+                profile.append((p["code"], p["label"]))
+                choices[p["code"]] = {str(v): label for v, label in p["choices"]}
     channels = dict(Channel.choices)
     types = dict(UnitType.choices)
     workbooks.table(
@@ -156,7 +160,7 @@ def _answers_sheet(book: Workbook, results: Results) -> None:
                 types.get(unit_type, unit_type),
                 channels.get(channel, channel),
                 procedure,
-                *(str((person or {}).get(code, "")) for code, _ in profile),
+                *(_choice(choices[code], (person or {}).get(code)) for code, _ in profile),
                 *((answers or {}).get(code) for code in items),
                 suggestion,
             ]
@@ -175,3 +179,9 @@ def _answers_sheet(book: Workbook, results: Results) -> None:
         freeze_columns=2,
         above="Không có mã phiếu, hồ sơ hay thông tin liên hệ của người trả lời.",
     )
+
+
+def _choice(labels: dict[str, str], value) -> str:
+    if value in (None, ""):
+        return ""
+    return labels.get(str(value), str(value))

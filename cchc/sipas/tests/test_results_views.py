@@ -7,10 +7,12 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cchc.core.audit import AuditAction
 from cchc.core.models import AuditEntry
+from cchc.par.models import EvaluationYear, YearStatus
 from cchc.par.services import results as par_results
 from cchc.par.tests.year import open_year
 from cchc.sipas.models import Case, Response, Survey
@@ -139,6 +141,7 @@ def test_the_export_has_results_and_anonymous_answers(client_as, cast, survey):
     assert not codes & texts
     answers = book["Phiếu trả lời (ẩn danh)"]
     assert answers.max_row == 2 + 9  # note, header, nine answers
+    assert "Nữ" in [c.value for c in answers[3]]  # the profile's label, not its code
     injected = [c for c in cells if c.value == INJECTION]
     assert injected and all(c.data_type == "s" and c.quotePrefix for c in injected)
 
@@ -195,3 +198,17 @@ def test_the_menu_leads_each_to_their_results(client_as, cast, survey):
     assert client_as(cast.admin).get(home)["Location"].endswith(_url(2026))
     officer = client_as(cast.officer_a).get(home)["Location"]
     assert officer.endswith(_url(2026, "don-vi", cast.unit_a.slug))
+
+
+def test_a_closed_par_year_is_refused_with_a_message_and_nothing_stored(
+    client_as, cast, survey, year
+):
+    EvaluationYear.objects.filter(pk=year.pk).update(
+        status=YearStatus.FINALISED, finalised_at=timezone.now()
+    )
+    client = client_as(cast.admin)
+    assert "đã chốt kết quả; không thể chuyển" in client.get(_url(2026)).content.decode()
+    response = client.post(_url(2026, "chuyen-diem"), follow=True)
+    assert "Kỳ đánh giá Chỉ số CCHC năm 2026 đã chốt kết quả" in response.content.decode()
+    assert par_results.current_indices(year) == {}
+    assert not AuditEntry.objects.filter(action=AuditAction.SIPAS_RESULTS_FEED).exists()
