@@ -8,7 +8,9 @@ from cchc.core.models import HomePage
 def portal_home(request) -> HomePage | None:
     """The portal's home page (the footer's contact details)."""
     return site_version.cached(
-        "core:portal_home", site_version.current(request), HomePage.objects.live().first
+        "core:portal_home",
+        site_version.current(request),
+        lambda: HomePage.objects.live().first(),
     )
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.db.models import Case, Count, Min, Prefetch, Q, QuerySet, Value, When
+from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from cchc.core import site_version
 from cchc.lib.collation import vi_key
@@ -111,9 +114,16 @@ def filter_articles(
     return articles
 
 
-def kept_related_articles(article: ArticlePage, version: int) -> list[ArticlePage]:
-    """related_articles, kept for this version until one of them expires."""
-    return kept_articles(f"related:{article.pk}", version, lambda: related_articles(article))
+def related_html(request, article: ArticlePage, version: int) -> str:
+    """The article's related articles, rendered (kept until one of them expires)."""
+    return kept_html(
+        request,
+        f"related:{article.pk}",
+        version,
+        "news/includes/related.html",
+        lambda: related_articles(article),
+        "related",
+    )
 
 
 def related_articles(article: ArticlePage, limit: int = 4) -> list[ArticlePage]:
@@ -160,14 +170,29 @@ def section_with_unit(section: SectionPage, version: int) -> SectionPage:
     return section
 
 
-def topics_of(section: SectionPage, version: int) -> list:
+class MenuItem(NamedTuple):
+    pk: int
+    url: str
+    title: str
+
+
+class TopicMenu(NamedTuple):
+    section_url: str
+    topics: list[MenuItem]
+
+    def url_of(self, page) -> str:
+        return next((t.url for t in self.topics if t.pk == page.pk), None) or page.url
+
+
+def topic_menu(section: SectionPage, version: int) -> TopicMenu:
+    """The section's address and its live topics' (each address costs a lookup)."""
     from cchc.news.models import TopicPage
 
-    return fragment(
-        f"topics:{section.pk}",
-        version,
-        lambda: list(TopicPage.objects.child_of(section).live().order_by("path")),
-    )
+    def build():
+        topics = TopicPage.objects.child_of(section).live().order_by("path")
+        return TopicMenu(section.url, [MenuItem(t.pk, t.url, t.title) for t in topics])
+
+    return fragment(f"menu:{section.pk}", version, build)
 
 
 # Lists of articles change when an article is published, unpublished, moved
@@ -180,24 +205,29 @@ def _first_expiry(articles) -> datetime.datetime | None:
     return min((a.expire_at for a in articles if a.expire_at is not None), default=None)
 
 
-def kept_articles(name: str, version: int, build) -> list[ArticlePage]:
-    """`build()`'s articles (the first few of a list), kept until one of them expires."""
+def kept_html(request, name: str, version: int, template: str, build, variable="articles") -> str:
+    """`template` rendered with `build()`'s articles (the first few of a list) as
+    `variable`, kept until one of them expires (per site: the links)."""
 
     def build_until():
         articles = list(build())
-        return articles, _first_expiry(articles)
+        html = render_to_string(template, {variable: articles, "request": request})
+        return html, _first_expiry(articles)
 
-    return site_version.cached_until(f"news:{name}", version, build_until)
+    site = Site.find_for_request(request) if request is not None else None
+    key = f"news:{name}:{site.pk if site else 0}"
+    return site_version.cached_until(key, version, build_until)
 
 
 def first_page(
-    name: str, version: int, articles: QuerySet[ArticlePage], per_page: int
+    name: str, version: int, make_articles, per_page: int
 ) -> tuple[list[ArticlePage], int, datetime.datetime | None]:
-    """The first `per_page` of a list, the list's length and when it next changes
-    by itself: kept until one of the list's articles expires (an article further
-    down changes the count)."""
+    """The first `per_page` of the list `make_articles()`, the list's length and
+    when it next changes by itself: kept until one of the list's articles
+    expires (an article further down changes the count)."""
 
     def build():
+        articles = make_articles()
         page = list(articles[:per_page])
         if len(page) < per_page:
             until = _first_expiry(page)

@@ -9,6 +9,7 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, Site, WorkflowState
 
 from cchc import access
@@ -25,7 +26,7 @@ from cchc.news.selectors import (
     fragment,
     live_articles,
     section_with_unit,
-    topics_of,
+    topic_menu,
     unit_by_slug,
     unit_choices,
     units_with_sections,
@@ -65,52 +66,75 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
     """
     version = content_version(request)  # rarely changing parts are cached under it
     section_with_unit(section, version)
-    choices = unit_choices(version) if section.is_province else []
-    form = ArticleFilterForm(request.GET or None, unit_choices=choices)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    unit = unit_by_slug(filters["don_vi"], version) if filters.get("don_vi") else None
-    articles = filter_articles(
-        _articles_for(request, section),
-        unit=unit,
-        unit_type=filters.get("loai_don_vi", ""),
-        topic=topic.topic if topic else filters.get("chu_de", ""),
-        date_from=filters.get("tu_ngay"),
-        date_to=filters.get("den_ngay"),
-        query=filters.get("tu_khoa", ""),
-    )
-    number = request.GET.get("trang")
-    first_kept = not any(filters.values()) and number in (None, "", "1")
-    if first_kept:
+    name = f"{section.pk}:{topic.pk if topic else 0}"
+
+    def articles(filters: dict):
+        unit = unit_by_slug(filters["don_vi"], version) if filters.get("don_vi") else None
+        return filter_articles(
+            _articles_for(request, section),
+            unit=unit,
+            unit_type=filters.get("loai_don_vi", ""),
+            topic=topic.topic if topic else filters.get("chu_de", ""),
+            date_from=filters.get("tu_ngay"),
+            date_to=filters.get("den_ngay"),
+            query=filters.get("tu_khoa", ""),
+        )
+
+    def first():
         # The page every visitor lands on: kept until the list changes.
-        name = f"{section.pk}:{topic.pk if topic else 0}"
-        first, count, until = first_page(name, version, with_images(articles), PER_PAGE)
-        paginator = Paginator(first, PER_PAGE)
+        items, count, until = first_page(name, version, lambda: with_images(articles({})), PER_PAGE)
+        paginator = Paginator(items, PER_PAGE)
         paginator.count = count  # the whole list's (a cached_property)
-        page_obj = paginator.page(1)
-    else:
-        page_obj = Paginator(with_images(articles), PER_PAGE).get_page(number)
-    topics = topics_of(section, version)
+        return paginator.page(1), until
+
+    def filter_form(data=None):
+        choices = unit_choices(version) if section.is_province else []
+        return ArticleFilterForm(data, unit_choices=choices)
+
+    menu = topic_menu(section, version)
     context = {
         "section": section,
+        "section_url": menu.section_url,
         "topic_page": topic,
-        "topics": topics,
-        "filter_form": form,
-        "filtering": bool(filters and any(filters.values())),
-        "page_obj": page_obj,
-        "articles": page_obj.object_list,
+        "topics": menu.topics,
         "show_unit": section.is_province,
-        "rss_url": (topic or section).url + "rss/",
+        "rss_url": (menu.url_of(topic) if topic else menu.section_url) + "rss/",
         "stats_tags": stats_tags_available(),
     }
-    if first_kept and not form.is_bound:
-        # The filters, the list and its pages as every visitor first sees them:
-        # rendered once for this version of the list (by the site, for the links).
-        site = Site.find_for_request(request)
-        context["main_html"] = site_version.cached_until(
-            f"news:main:{site.pk if site else 0}:{name}",
-            version,
-            lambda: (render_to_string(LISTING_MAIN, context, request), until),
+    if not request.GET:
+        # The filters, the first page and its links as every visitor first sees
+        # them: rendered once for this version of the list (per site: the links).
+        # The objects are read only if asked for (tests, other templates).
+        page_obj = SimpleLazyObject(lambda: first()[0])
+        context.update(
+            filter_form=SimpleLazyObject(filter_form),
+            filtering=False,
+            page_obj=page_obj,
+            articles=SimpleLazyObject(lambda: page_obj.object_list),
         )
+
+        def build():
+            page, until = first()
+            shown = {"filter_form": filter_form(), "page_obj": page, "articles": page.object_list}
+            return render_to_string(LISTING_MAIN, {**context, **shown}, request), until
+
+        site = Site.find_for_request(request)
+        key = f"news:main:{site.pk if site else 0}:{name}"
+        context["main_html"] = site_version.cached_until(key, version, build)
+        return context
+    form = filter_form(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    number = request.GET.get("trang")
+    if not any(filters.values()) and number in (None, "", "1"):
+        page_obj, _ = first()
+    else:
+        page_obj = Paginator(with_images(articles(filters)), PER_PAGE).get_page(number)
+    context.update(
+        filter_form=form,
+        filtering=any(filters.values()),
+        page_obj=page_obj,
+        articles=page_obj.object_list,
+    )
     return context
 
 

@@ -25,10 +25,16 @@ def query_with(context, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-@register.inclusion_tag("news/includes/latest_articles.html", takes_context=True)
-def latest_cchc_articles(context, count: int = 5) -> dict:
+@register.simple_tag(takes_context=True)
+def latest_cchc_articles(context, count: int = 5) -> str:
     """The newest CCHC articles of every unit, for the portal's home page."""
-    from cchc.news.selectors import content_version, kept_articles, live_articles
+    from cchc.news.selectors import content_version, kept_html, live_articles
 
-    version = content_version(context.get("request"))
-    return {"articles": kept_articles(f"latest:{count}", version, lambda: live_articles()[:count])}
+    request = context.get("request")
+    return kept_html(
+        request,
+        f"latest:{count}",
+        content_version(request),
+        "news/includes/latest_articles.html",
+        lambda: live_articles()[:count],
+    )
