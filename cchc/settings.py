@@ -180,7 +180,14 @@ if env("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Public pages keep routes, fragments and rendered lists per section and
+    # topic (cchc/core/site_version.py): 300 entries (Django's default) culls them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Authentication ----------------------------------------------------------
 PASSWORD_HASHERS = [
