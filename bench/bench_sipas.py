@@ -5,8 +5,9 @@ Run by `make bench` (bench/run.py) or alone: python bench/bench_sipas.py.
 For each database (SQLite always, PostgreSQL when it answers on 127.0.0.1:5432) a
 child process builds a scratch database: the real units (load_units), then two surveys
 over the 115 departments and communes, 2025 with 10,000 answers and 2026 with 100,000
-(cases, current draws, respondents and responses written in bulk: the bench measures
-reading results, not collecting them). It times ``survey_results`` (the product's
+(cases, current draws, respondents and responses written in bulk by
+``cchc.sipas.tests.results_helpers.bulk_survey``: the bench measures reading results,
+not collecting them). It times ``survey_results`` (the product's
 selector: every unit's tallies, indices, rates, margins, the unit types' means), best
 of REPEAT, with its query count, for both surveys and both ways of counting answers:
 the Python scan of the answers JSON the product uses and the SQL aggregate over the
@@ -33,87 +34,6 @@ SQLITE_PATH = ROOT / "var" / "bench-sipas.sqlite3"
 PG_NAME = "cchc_bench_sipas"
 
 
-def _build(year: int, answers: int, units: list) -> object:
-    import datetime
-    import random
-
-    from django.utils import timezone
-
-    from cchc.sipas.models import Case, Draw, Respondent, Response
-    from cchc.sipas.services import sampling
-
-    rng = random.Random(year)
-    survey = sampling.survey_create(
-        actor=None,
-        year=year,
-        period_start=datetime.date(year - 1, 10, 1),
-        period_end=datetime.date(year, 9, 30),
-        answers_until=datetime.date(year, 11, 30),
-    )
-    forms = {t: q for q in survey.questionnaires.all() for t in q.unit_types}
-    per_unit, extra = divmod(answers, len(units))
-    now = timezone.now()
-    code = 0
-    for number, unit in enumerate(units):
-        count = per_unit + (1 if number < extra else 0)
-        population = count * 3
-        cases = Case.objects.bulk_create(
-            Case(
-                survey=survey,
-                unit=unit,
-                case_id=f"{year}-{unit.pk}-{n}",
-                procedure="Đăng ký khai sinh",
-                completed_on=datetime.date(year, 3, 1),
-            )
-            for n in range(population)
-        )
-        draw = Draw.objects.create(
-            survey=survey,
-            unit=unit,
-            population=population,
-            sample_size=sampling.sample_size(population),
-            reserve_size=0,
-            margin=survey.margin,
-            seed=f"bench-{unit.pk}",
-        )
-        form = forms[unit.unit_type]
-        respondents = []
-        for position, case in enumerate(cases[:count]):
-            code += 1
-            respondents.append(
-                Respondent(
-                    survey=survey,
-                    unit=unit,
-                    draw=draw,
-                    case=case,
-                    questionnaire=form,
-                    code=f"{year % 100:02d}{code:06d}",
-                    position=position,
-                )
-            )
-        Respondent.objects.bulk_create(respondents, batch_size=2000)
-        items = form.item_codes
-        Response.objects.bulk_create(
-            (
-                Response(
-                    survey=survey,
-                    unit=unit,
-                    respondent=r,
-                    questionnaire=form,
-                    channel="paper",
-                    answers={
-                        c: None if rng.random() < 0.03 else rng.choice((2, 3, 4, 4, 5, 5, 5))
-                        for c in items
-                    },
-                    submitted_at=now,
-                )
-                for r in respondents
-            ),
-            batch_size=2000,
-        )
-    return survey
-
-
 def _child(backend: str) -> None:
     import django
 
@@ -126,6 +46,7 @@ def _child(backend: str) -> None:
     from cchc.org.models import Unit, UnitType
     from cchc.sipas import engine
     from cchc.sipas import selectors_results as sr
+    from cchc.sipas.tests.results_helpers import bulk_survey
 
     call_command("migrate", verbosity=0)
     call_command("load_units", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -133,7 +54,7 @@ def _child(backend: str) -> None:
         Unit.objects.filter(unit_type__in=[UnitType.DEPARTMENT, UnitType.COMMUNE]).order_by("pk")
     )
     start = time.perf_counter()
-    surveys = {year: _build(year, n, units) for year, n in ANSWERS.items()}
+    surveys = {year: bulk_survey(year, units, n) for year, n in ANSWERS.items()}
     print(
         f"{backend}: built {sum(ANSWERS.values()):,} answers over {len(units)} units "
         f"in {time.perf_counter() - start:.0f} s"

@@ -17,7 +17,7 @@ from cchc.par.services import results as par_results
 from cchc.par.tests.year import open_year
 from cchc.sipas.models import Case, Response, Survey
 from cchc.sipas.tests import factories as f
-from cchc.sipas.tests.results_helpers import answer_all
+from cchc.sipas.tests.results_helpers import answer_all, bulk_survey
 
 pytestmark = pytest.mark.django_db
 INJECTION = '=HYPERLINK("http://x.invalid","bấm")'
@@ -212,3 +212,19 @@ def test_a_closed_par_year_is_refused_with_a_message_and_nothing_stored(
     assert "Kỳ đánh giá Chỉ số CCHC năm 2026 đã chốt kết quả" in response.content.decode()
     assert par_results.current_indices(year) == {}
     assert not AuditEntry.objects.filter(action=AuditAction.SIPAS_RESULTS_FEED).exists()
+
+
+def test_the_whole_province_in_the_same_queries(client_as, cast):
+    from cchc.org.models import Unit
+
+    units = list(Unit.objects.filter(unit_type__in=["department", "commune"]).order_by("pk"))
+    assert len(units) == 115
+    bulk_survey(2026, units, len(units) * 3)
+    client = client_as(cast.admin)
+    client.get(_url(2026))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(_url(2026))
+    assert response.status_code == 200 and len(captured) == 17
+    body = response.content.decode()
+    assert body.count('href="/quan-tri/khao-sat-sipas/2026/ket-qua/don-vi/') == 115
+    assert client.get(_url(2026, "excel")).status_code == 200
