@@ -220,3 +220,16 @@ def test_the_mismatch_pages_follow_the_roles(cast, world, client):
     client.force_login(cast.officer_a)
     assert client.get(url("sipas_mismatches", survey)).status_code == 404
     assert client.get(resolve).status_code == 404
+
+
+def test_a_big_unit_prints_in_batches(cast, world, client_as, monkeypatch):
+    from cchc.sipas.views import collect as collect_views
+
+    survey, *_ = world
+    monkeypatch.setattr(collect_views, "PRINT_BATCH", 2)
+    client = client_as(cast.admin)
+    html = client.get(url("sipas_collect", survey)).content.decode()
+    assert "phiếu 1–2" in html and "phiếu 3–3" in html and "?lo=2" in html
+    got = client.get(url("sipas_paper_print", survey, cast.snv.slug) + "?lo=2")
+    assert got.status_code == 200 and got.content.startswith(b"%PDF")
+    assert "(lo 2).pdf" in got["Content-Disposition"]

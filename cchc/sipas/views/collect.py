@@ -25,7 +25,7 @@ from cchc.sipas.selectors import survey_get_for_user
 from cchc.sipas.services import collect
 
 # Forms per PDF file: a big unit prints in batches, each rendered while the user waits.
-PRINT_BATCH = 100
+PRINT_BATCH = 50
 
 
 def _draw(survey, slug: str) -> Draw:
@@ -128,13 +128,23 @@ class EntryForm(forms.Form):
         }
 
 
+def _batches(count: int) -> list[tuple[int, int, int]]:
+    """(batch, first, last) of a unit's forms when they print in more than one file."""
+    if count <= PRINT_BATCH:
+        return []
+    return [
+        (n, start + 1, min(start + PRINT_BATCH, count))
+        for n, start in enumerate(range(0, count, PRINT_BATCH), start=1)
+    ]
+
+
 def collect_index(request, year: int):
     survey = survey_get_for_user(request.user, year, action=Action.ENTER_SURVEY)
     draws = list(collect.collect_progress(survey))
     waiting = dict(
         collect.mismatches(survey).values_list("unit").annotate(n=Count("id")).order_by()
     )
-    rows = [(d, waiting.get(d.unit_id, 0)) for d in draws]
+    rows = [(d, waiting.get(d.unit_id, 0), _batches(d.in_sample)) for d in draws]
     return render(
         request,
         "sipas/collect_index.html",
