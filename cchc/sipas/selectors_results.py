@@ -168,8 +168,9 @@ def tallies_in_sql(
 
 
 def _samples(survey: Survey, unit_ids=None) -> dict[int, int]:
-    """The sample in use per unit: drawn, plus reserves brought in, less those replaced."""
-    rows = Respondent.objects.filter(survey=survey).filter(
+    """The sample in use per unit (its current draw): drawn, plus reserves brought in,
+    less those they replaced."""
+    rows = Respondent.objects.filter(survey=survey, draw__current=True).filter(
         Q(reserve=False) | Q(activated_at__isnull=False), replaced_by__isnull=True
     )
     if unit_ids is not None:
