@@ -122,6 +122,8 @@ def overview(request, year: int):
             "sample_total": sum(r.draw.sample_size for r in rows if r.draw),
             "undrawn_with_cases": sum(1 for r in rows if r.cases and not r.draw),
             "can_manage": access.can(request.user, Action.MANAGE_SURVEY),
+            "can_enter": access.can(request.user, Action.ENTER_SURVEY),
+            "can_view": access.can(request.user, Action.VIEW_SURVEY),
             "page_title": f"{survey.title}: chọn mẫu, thu phiếu",
         },
     )
