@@ -233,3 +233,30 @@ def test_a_big_unit_prints_in_batches(cast, world, client_as, monkeypatch):
     got = client.get(url("sipas_paper_print", survey, cast.snv.slug) + "?lo=2")
     assert got.status_code == 200 and got.content.startswith(b"%PDF")
     assert "(lo 2).pdf" in got["Content-Disposition"]
+
+
+def test_the_mismatch_list_s_queries_do_not_grow_with_mismatches(cast, world, client):
+    from cchc.sipas.services import collect
+
+    survey, respondents, one, two = world
+
+    def disagree(r):
+        answers = {c: "4" for c in r.questionnaire.item_codes}
+        collect.paper_enter(actor=one, survey=survey, unit=r.unit, code=r.code, answers=answers)
+        collect.paper_enter(
+            actor=two, survey=survey, unit=r.unit, code=r.code, answers=answers | {"1.1": "1"}
+        )
+
+    disagree(respondents[0])
+    client.force_login(cast.admin)
+    client.get(url("sipas_mismatches", survey))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("sipas_mismatches", survey))
+    disagree(respondents[1])
+    disagree(respondents[2])
+    for r in make_sample(survey, cast.stp, n=2, reserve=0):
+        disagree(r)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url("sipas_mismatches", survey))
+    assert page.content.decode().count('id="sp-mismatch-') == 5
+    assert len(many) == len(few) == 13
