@@ -48,3 +48,19 @@ def test_the_demo_samples_every_unit_and_has_answers_from_about_seventy_percent(
     out = io.StringIO()
     demo.load_demo(out)  # idempotent
     assert "giữ nguyên" in out.getvalue()
+
+
+def test_the_demo_shows_on_the_overview_the_samples_and_the_results(cast, client_as):
+    from django.urls import reverse
+
+    demo.load_demo(io.StringIO())
+    admin = client_as(cast.admin)
+    overview = admin.get(reverse("sipas_overview", args=[2026]))
+    assert overview.status_code == 200
+    assert cast.snv.name in overview.text and cast.unit_a.name in overview.text
+    sample = admin.get(reverse("sipas_sample", args=[2026, cast.unit_a.slug]))
+    assert "demo-2026-" in sample.text  # its seed
+    assert "ấp " in sample.text or "khóm " in sample.text  # contacts, for Sở Nội vụ
+    results = client_as(cast.leader).get(reverse("sipas_results", args=[2026]))
+    assert results.status_code == 200
+    assert "%" in results.text
