@@ -159,7 +159,17 @@ def test_from_cases_to_area_9_through_paper_and_online_forms(
     for number, element in enumerate(steps, start=1):
         for item in element["items"]:
             value = "2" if item["code"] == "1.1" else "5"
-            mobile.locator(f"#cau-{item['code'].replace('.', '-')}-{value}").check()
+            choice = mobile.locator(f"#cau-{item['code'].replace('.', '-')}-{value}")
+            if number == 3:  # each choice saved as it is made, before the step is sent
+                with mobile.expect_response(lambda r: r.status == 204):
+                    choice.check()
+            else:
+                choice.check()
+        if number == 3:
+            mobile.goto(link)
+            expect(mobile.get_by_text("Bước 3 trên")).to_be_visible()
+            first_item = element["items"][0]["code"].replace(".", "-")
+            expect(mobile.locator(f"#cau-{first_item}-5")).to_be_checked()
         if number == 2:
             # the signal drops: the link opened again shows where the respondent was
             with mobile.expect_navigation():

@@ -186,3 +186,16 @@ def test_the_pages_carry_no_inline_script_under_the_csp(world, client):
     policy = page["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "style=" not in page.content.decode()
+
+
+def test_the_page_s_autosave_keeps_each_choice_without_moving_on(world, client):
+    _survey, (r, *_) = world
+    got = step(client, r, 1, {"item_1.1": "5"}, go="save")
+    assert got.status_code == 204
+    r.refresh_from_db()
+    assert r.draft["answers"]["1.1"] == "5" and r.draft["step"] == 0
+    assert 'id="cau-1-1-5" value="5" checked' in client.get(link(r)).content.decode()
+    bad = step(client, r, 1, {"item_1.1": "8"}, go="save")
+    assert bad.status_code == 422
+    r.refresh_from_db()
+    assert r.draft["answers"]["1.1"] == "5"

@@ -4,8 +4,10 @@ or the QR code printed on the respondent's paper form.
 One step per element of the form, then the respondent's profile and suggestions; each
 step's answers are saved in the respondent's draft as soon as it is sent, so a phone
 that loses its signal loses at most the step on screen, and opening the link again
-returns to where the respondent stopped. Sending the last step counts the answer once
-(cchc.sipas.services.collect.online_submit); afterwards the link shows a thank-you page.
+returns to where the respondent stopped. Where scripts run, each choice is also saved
+as it is made (static/sipas/online.js posts the step with go=save; 204). Sending the
+last step counts the answer once (cchc.sipas.services.collect.online_submit);
+afterwards the link shows a thank-you page.
 
 A code that is unknown, refused or a reserve not brought in gets the same neutral
 "not found" page as a mistyped one. Failed look-ups are counted per client address
@@ -21,6 +23,7 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
@@ -218,6 +221,10 @@ def online_form(request, code: str):
         context = _step_context(respondent, steps, index, draft, errors, posted=values)
         return render(request, "sipas/online_form.html", context, status=422)
     going = request.POST.get("go", "next")
+    if going == "save":
+        # the page's autosave (static/sipas/online.js): each choice kept as it is made
+        collect.online_save_draft(respondent=respondent, step=index, data=values)
+        return HttpResponse(status=204)
     following = index - 1 if going == "back" else index + 1
     collect.online_save_draft(
         respondent=respondent, step=min(max(following, index), len(steps) - 1), data=values
