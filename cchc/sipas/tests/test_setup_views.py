@@ -156,3 +156,10 @@ def test_the_survey_list_takes_a_fixed_number_of_queries(
     f.make_survey(2024)
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get(reverse("sipas_surveys")).status_code == 200
+
+
+def test_the_back_office_menu_carries_the_survey_item():
+    from wagtail import hooks
+
+    labels = [fn().label for fn in hooks.get_hooks("register_admin_menu_item")]
+    assert labels.count("Khảo sát SIPAS") == 1
