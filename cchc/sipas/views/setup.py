@@ -234,18 +234,14 @@ def survey_close(request, year: int):
     return redirect("sipas_survey_settings", year=survey.year)
 
 
-class SurveyMenuItem(ActionMenuItem):
-    def is_shown(self, request):
-        return sees_surveys(request.user)
-
-
 def menu_item() -> ActionMenuItem:
-    return SurveyMenuItem(
+    return ActionMenuItem(
         "Khảo sát SIPAS",
         reverse("sipas_surveys"),
         icon_name="form",
         order=270,
         action=Action.VIEW_SURVEY,
+        also=tuple(a for a in SEES_SURVEY if a != Action.VIEW_SURVEY),
     )
 
 
