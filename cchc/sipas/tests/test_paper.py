@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 
 import pytest
 import segno
@@ -73,17 +72,15 @@ def test_the_commune_form_is_the_short_one(cast, tmp_path):
     assert "Công chức có thái độ giao tiếp lịch sự" not in text
 
 
-def test_one_print_batch_of_a_big_unit_renders_while_the_user_waits(cast, tmp_path):
+def test_one_print_batch_of_a_big_unit_is_one_page_per_form(cast, tmp_path):
     """A 400-respondent unit prints in batches of PRINT_BATCH forms, one page each."""
     from cchc.sipas.views.collect import PRINT_BATCH
 
     survey = make_survey()
     respondents = make_sample(survey, cast.snv, n=PRINT_BATCH, reserve=0)
-    started = time.perf_counter()
     data = paper.render_pdf(survey, cast.snv, respondents)
-    seconds = time.perf_counter() - started
     assert data.startswith(b"%PDF")
     text = pdf_text(data, tmp_path)
-    assert text.count("\f") == PRINT_BATCH  # one A4 page per form
-    print(f"{PRINT_BATCH} forms: {seconds:.1f} s, {len(data) / 1e6:.1f} MB")
-    assert seconds < 90
+    # one A4 page per form, the full standard form's texts included (the time a batch
+    # takes is measured by the bench, not asserted here)
+    assert text.count("\f") == PRINT_BATCH
