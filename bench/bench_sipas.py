@@ -13,7 +13,8 @@ of REPEAT, with its query count, for both surveys and both ways of counting answ
 the Python scan of the answers JSON the product uses and the SQL aggregate over the
 JSON it was compared with. The figure is the ratio of the 100,000 to the 10,000 time
 of the same run: close to 10 means linear in the answers; the engine alone over
-pre-counted tallies is printed too (the fixed part).
+pre-counted tallies is printed too (the fixed part). On SQLite it also times one print
+batch of paper forms against a single form.
 """
 
 from __future__ import annotations
@@ -102,7 +103,34 @@ def _child(backend: str) -> None:
     print(
         f"{backend}: the engine alone over {len(inputs)} units' tallies {best_engine * 1000:.1f} ms"
     )
+    if backend == "sqlite":
+        _print_forms(surveys[large_year])
     connection.close()
+
+
+def _print_forms(survey) -> None:
+    """Paper forms: one print batch (PRINT_BATCH forms) against one form, same run."""
+    from cchc.sipas import paper
+    from cchc.sipas.models import Respondent
+    from cchc.sipas.views.collect import PRINT_BATCH
+
+    respondents = list(
+        Respondent.objects.filter(survey=survey, reserve=False)
+        .select_related("case", "questionnaire", "unit")
+        .order_by("unit_id", "position")[:PRINT_BATCH]
+    )
+    unit = respondents[0].unit
+    timing = {}
+    for size in (1, PRINT_BATCH):
+        start = time.perf_counter()
+        pdf = paper.render_pdf(survey, unit, respondents[:size])
+        timing[size] = time.perf_counter() - start
+    print(
+        f"paper forms (WeasyPrint, A4): 1 form {timing[1]:.2f} s, {PRINT_BATCH} forms "
+        f"{timing[PRINT_BATCH]:.1f} s ({len(pdf) / 1e6:.1f} MB), "
+        f"{timing[PRINT_BATCH] / PRINT_BATCH:.2f} s a form, ratio "
+        f"{timing[PRINT_BATCH] / timing[1]:.1f} ({PRINT_BATCH} = linear)"
+    )
 
 
 def main() -> int:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from cchc.core.audit import AuditAction, audit_record
 from cchc.lib.formats import number_vi
 from cchc.org.models import Unit
-from cchc.sipas import cases_io, questionnaires
+from cchc.sipas import cases_io, engine, questionnaires
 from cchc.sipas.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -44,7 +44,14 @@ from cchc.sipas.models import (
 ALGORITHM = "random-sample-v1"
 DEFAULT_MARGIN = Decimal("0.05")
 CONTACT_FIELDS = ("contact_name", "contact_address", "contact_phone", "contact_email")
-SETTINGS_FIELDS = ("title", "margin", "reserve_share", "quota_by_field", "answers_until")
+SETTINGS_FIELDS = (
+    "title",
+    "margin",
+    "reserve_share",
+    "quota_by_field",
+    "answers_until",
+    "formula",
+)
 # settings that change how samples are drawn: fixed once collecting starts
 DRAW_SETTINGS = ("margin", "reserve_share", "quota_by_field")
 
@@ -160,10 +167,13 @@ def survey_create(
     margin: Decimal = DEFAULT_MARGIN,
     reserve_share: Decimal = Decimal("0.20"),
     quota_by_field: bool = False,
+    formula: dict | None = None,
     forms_path: Path = questionnaires.DATA,
 ) -> Survey:
     """A year's survey with its forms copied from the YAML file (frozen in the survey)."""
     errors = _check_settings(margin, reserve_share)
+    if engine.formula_problems(formula):
+        errors["formula"] = " ".join(engine.formula_problems(formula))
     if Survey.objects.filter(year=year).exists():
         errors["year"] = f"Đã có đợt khảo sát năm {year}."
     if period_end < period_start:
@@ -182,6 +192,7 @@ def survey_create(
         margin=margin,
         reserve_share=reserve_share,
         quota_by_field=quota_by_field,
+        formula=engine.Formula.from_json(formula).to_json() if formula else {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     created = Questionnaire.objects.bulk_create(
@@ -200,7 +211,12 @@ def survey_create(
         action=AuditAction.SIPAS_SURVEY_CREATE,
         obj=survey,
         summary=f"Tạo {survey.title}",
-        data={"year": year, "margin": str(margin), "reserve_share": str(reserve_share)},
+        data={
+            "year": year,
+            "margin": str(margin),
+            "reserve_share": str(reserve_share),
+            "formula": survey.formula,
+        },
     )
     audit_record(
         actor=actor,
@@ -223,6 +239,14 @@ def survey_update(*, actor, survey: Survey, version: int, **changes) -> Survey:
     errors = _check_settings(changes.get("margin"), changes.get("reserve_share"))
     if "answers_until" in changes and changes["answers_until"] < survey.period_start:
         errors["answers_until"] = "Hạn nhận phiếu phải sau ngày bắt đầu kỳ khảo sát."
+    if "formula" in changes:
+        # the index is computed when read, so the formula may change while answers come in
+        # (each change audited); what the engine cannot use is refused here
+        problems = engine.formula_problems(changes["formula"])
+        if problems:
+            errors["formula"] = " ".join(problems)
+        else:
+            changes["formula"] = engine.Formula.from_json(changes["formula"]).to_json()
     changed = {k: v for k, v in changes.items() if getattr(survey, k) != v}
     locked = [k for k in DRAW_SETTINGS if k in changed]
     if locked and survey.status != SurveyStatus.PREPARING:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cchc.core.models import AuditEntry
@@ -163,3 +164,42 @@ def test_the_back_office_menu_carries_the_survey_item():
 
     labels = [fn().label for fn in hooks.get_hooks("register_admin_menu_item")]
     assert labels.count("Khảo sát SIPAS") == 1
+
+
+def test_the_formula_is_a_setting_audited_and_a_bad_one_is_refused(cast, client_as):
+    from cchc.sipas.services import sampling
+
+    survey = f.make_survey(2026)
+    client = client_as(cast.admin)
+    url = reverse("sipas_survey_settings", args=[2026])
+    page = client.get(url)
+    assert "Câu trả lời được tính là hài lòng" in page.text
+    assert "Bình quân các yếu tố" in page.text
+    data = {
+        "version": "1",
+        "title": survey.title,
+        "margin": "5",
+        "reserve_share": "20",
+        "answers_until": "15/12/2026",
+        "satisfied_from": "5",
+        "aggregation": "items",
+        "places": "1",
+    }
+    assert client.post(url, data).status_code == 302
+    survey.refresh_from_db()
+    assert survey.formula["satisfied_from"] == 5
+    assert survey.formula["aggregation"] == "items"
+    assert survey.formula["places"] == 1
+    entry = AuditEntry.objects.filter(action="sipas_survey.update").latest("pk")
+    assert "formula" in entry.data
+    # a choice the form does not offer is refused, nothing stored
+    response = client.post(url, data | {"version": "2", "satisfied_from": "9"})
+    assert response.status_code == 422
+    survey.refresh_from_db()
+    assert survey.formula["satisfied_from"] == 5 and survey.version == 2
+    # the service refuses what the engine cannot use, in Vietnamese
+    with pytest.raises(ValidationError) as raised:
+        sampling.survey_update(actor=cast.admin, survey=survey, version=2, formula={"places": 9})
+    assert "Số chữ số thập phân" in str(raised.value)
+    survey.refresh_from_db()
+    assert survey.formula["places"] == 1

@@ -22,6 +22,7 @@ from cchc import access
 from cchc.access import Action
 from cchc.lib.forms import DateField, apply_validation_error, flash_validation_error
 from cchc.lib.menus import ActionMenuItem
+from cchc.sipas import engine
 from cchc.sipas.models import Case, Response, Survey
 from cchc.sipas.selectors import SEES_SURVEY, survey_get_for_user
 from cchc.sipas.services import sampling
@@ -54,6 +55,14 @@ def _percent(label: str, help_text: str, **kwargs) -> forms.DecimalField:
     )
 
 
+SATISFIED_CHOICES = [
+    (4, "Hài lòng hoặc rất hài lòng (4 hoặc 5), mặc định"),
+    (5, "Chỉ rất hài lòng (5)"),
+    (3, "Từ bình thường trở lên (3, 4 hoặc 5)"),
+]
+FORMULA_FIELDS = ("satisfied_from", "aggregation", "places")
+
+
 class SettingsForm(forms.Form):
     title = forms.CharField(label="Tên đợt khảo sát", max_length=300)
     margin = _percent(
@@ -74,22 +83,54 @@ class SettingsForm(forms.Form):
         help_text="Cỡ mẫu chia cho các lĩnh vực theo tỷ lệ số hồ sơ (phần dư lớn nhất).",
     )
     answers_until = DateField(label="Nhận phiếu đến ngày")
+    # the index's formula (cchc.sipas.engine.Formula): computed when read, so it may change
+    satisfied_from = forms.TypedChoiceField(
+        label="Câu trả lời được tính là hài lòng",
+        choices=SATISFIED_CHOICES,
+        coerce=int,
+        initial=4,
+        required=False,
+        empty_value=None,
+    )
+    aggregation = forms.ChoiceField(
+        label="Cách tính chỉ số của đơn vị",
+        choices=list(engine.AGGREGATIONS.items()),
+        initial="elements",
+        required=False,
+    )
+    places = forms.TypedChoiceField(
+        label="Số chữ số thập phân khi công bố",
+        choices=[(n, str(n)) for n in range(5)],
+        coerce=int,
+        initial=2,
+        required=False,
+        empty_value=None,
+        help_text="Chỉ số được làm tròn đến số chữ số này khi hiển thị và khi chuyển "
+        "vào Chỉ số CCHC (mặc định 2: 88,56 %).",
+    )
 
-    def service_values(self) -> dict:
+    def service_values(self, survey: Survey | None = None) -> dict:
         data = dict(self.cleaned_data)
         data["margin"] = (data["margin"] / HUNDRED).quantize(Decimal("0.001"))
         data["reserve_share"] = (data["reserve_share"] / HUNDRED).quantize(Decimal("0.01"))
+        formula = dict(survey.formula) if survey else {}
+        for name in FORMULA_FIELDS:
+            value = data.pop(name)
+            if value not in (None, ""):  # a field left out keeps what the survey had
+                formula[name] = value
+        data["formula"] = formula
         return data
 
     @classmethod
     def initial_of(cls, survey: Survey) -> dict:
+        formula = engine.Formula.from_json(survey.formula)
         return {
             "title": survey.title,
             "margin": (survey.margin * HUNDRED).normalize(),
             "reserve_share": (survey.reserve_share * HUNDRED).normalize(),
             "quota_by_field": survey.quota_by_field,
             "answers_until": survey.answers_until,
-        }
+        } | {name: getattr(formula, name) for name in FORMULA_FIELDS}
 
 
 class CreateForm(SettingsForm):
@@ -107,6 +148,7 @@ class CreateForm(SettingsForm):
         "margin",
         "reserve_share",
         "quota_by_field",
+        *FORMULA_FIELDS,
     ]
 
     def __init__(self, *args, **kwargs):
@@ -182,7 +224,7 @@ def survey_settings(request, year: int):
         try:
             version = int(request.POST.get("version", "0"))
             sampling.survey_update(
-                actor=request.user, survey=survey, version=version, **form.service_values()
+                actor=request.user, survey=survey, version=version, **form.service_values(survey)
             )
         except (ValueError, ValidationError) as exc:
             apply_validation_error(
