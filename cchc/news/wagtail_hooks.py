@@ -95,6 +95,6 @@ def load_demo_articles(*, stdout, password):
     demo.load(stdout)
 
 
-@hooks.register(cchc_hooks.NAV_ITEMS)
+@hooks.register(cchc_hooks.NAV_ITEMS, order=10)
 def news_nav_item():
     return ("Cải cách hành chính", "/cchc/")

@@ -23,6 +23,9 @@ DEMO_ACCOUNTS = [
     ("duyettin.anphu", "Đặng Văn Duyệt", Role.NEWS_APPROVER, "xa-an-phu"),
     ("canbo.longxuyen", "Bùi Thị Xuyên", Role.CCHC_OFFICER, "phuong-long-xuyen"),
     ("canbo.snv", "Ngô Văn Vụ", Role.CCHC_OFFICER, "so-noi-vu"),
+    # two people key each SIPAS paper form (double entry)
+    ("nhapphieu.mot", "Lý Thị Nhập", Role.SURVEY_OPERATOR, None),
+    ("nhapphieu.hai", "Châu Văn Phiếu", Role.SURVEY_OPERATOR, None),
 ]
 
 

@@ -72,7 +72,7 @@ def load_demo_criteria_sets(*, stdout, password):
     load_year_2026(stdout)
 
 
-@hooks.register(cchc_hooks.NAV_ITEMS)
+@hooks.register(cchc_hooks.NAV_ITEMS, order=20)
 def par_results_nav_item():
     return ("Chỉ số CCHC", reverse("par:results_years"))
 
@@ -83,6 +83,6 @@ for _module in YEAR_VIEWS:
         hooks.register("register_admin_menu_item", _module.menu_item)
 
 
-@hooks.register(cchc_hooks.WORK_ITEMS)
+@hooks.register(cchc_hooks.WORK_ITEMS, order=10)
 def par_work_items(*, user):
     return hooks_work.work_items(user=user)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from cchc.org.models import Unit, UnitType
 from cchc.sipas.models import (
@@ -275,7 +276,10 @@ def _load() -> Survey:
         title=f"Khảo sát sự hài lòng của người dân, tổ chức năm {YEAR}",
         period_start=datetime.date(YEAR - 1, 10, 1),
         period_end=datetime.date(YEAR, 9, 30),
-        answers_until=datetime.date(YEAR, 11, 30),
+        # the demo takes answers for a month from the day it is loaded
+        answers_until=max(
+            datetime.date(YEAR, 11, 30), timezone.localdate() + datetime.timedelta(days=30)
+        ),
         quota_by_field=True,
     )
     units = sorted(sampling.surveyed_units(), key=lambda u: u.code)

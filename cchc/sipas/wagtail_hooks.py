@@ -1,6 +1,7 @@
 from wagtail import hooks
 
 from cchc.core import hooks as cchc_hooks
+from cchc.sipas import hooks_work
 from cchc.sipas.views import collect, results, sampling, setup
 
 # Back-office screens under /quan-tri/khao-sat-sipas/ (views/online.py is public: urls.py).
@@ -22,3 +23,8 @@ def load_demo_sipas(*, stdout, password):
     from cchc.sipas.demo import load_demo
 
     load_demo(stdout)
+
+
+@hooks.register(cchc_hooks.WORK_ITEMS, order=30)
+def sipas_work_items(*, user):
+    return hooks_work.work_items(user=user)

@@ -24,6 +24,6 @@ def load_demo_targets(*, stdout, password):
     load_demo(stdout)
 
 
-@hooks.register(cchc_hooks.WORK_ITEMS)
+@hooks.register(cchc_hooks.WORK_ITEMS, order=20)
 def targets_work_items(*, user):
     return hooks_work.work_items(user=user)

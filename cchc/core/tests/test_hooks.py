@@ -36,6 +36,7 @@ def test_every_hook_has_its_participants_in_their_declared_order():
         "cchc.stats.wagtail_hooks.load_demo_visits",
         "cchc.par.wagtail_hooks.load_demo_criteria_sets",
         "cchc.targets.wagtail_hooks.load_demo_targets",
+        "cchc.sipas.wagtail_hooks.load_demo_sipas",
     ]
     assert _participants(cchc_hooks.HOME_PAGE_CONTEXT) == [
         "cchc.org.wagtail_hooks.count_units_on_home_page"
@@ -47,6 +48,7 @@ def test_every_hook_has_its_participants_in_their_declared_order():
     assert _participants(cchc_hooks.WORK_ITEMS) == [
         "cchc.par.wagtail_hooks.par_work_items",
         "cchc.targets.wagtail_hooks.targets_work_items",
+        "cchc.sipas.wagtail_hooks.sipas_work_items",
     ]
 
 
