@@ -70,5 +70,12 @@ def landing_context(user) -> dict:
         "can_manage_org": access.can(user, Action.MANAGE_ORG),
         "can_view_org": access.can(user, Action.VIEW_ORG),
         "can_view_audit": access.can(user, Action.VIEW_AUDIT),
+        # the SIPAS survey's screens (keying paper forms, sampling, results)
+        "can_manage_survey": access.can(user, Action.MANAGE_SURVEY),
+        "can_enter_survey": access.can(user, Action.ENTER_SURVEY),
+        "can_see_surveys": any(
+            access.can(user, a)
+            for a in (Action.MANAGE_SURVEY, Action.ENTER_SURVEY, Action.VIEW_SURVEY)
+        ),
         "work_items": work_items(user),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from cchc.sipas import hooks_work
 from cchc.sipas.models import Respondent
 from cchc.sipas.services import collect
@@ -55,3 +57,15 @@ def test_others_are_told_nothing(cast):
     f.sampled_survey([cast.unit_a])
     for user in (cast.officer_a, cast.unit_leader_a, cast.leader):
         assert hooks_work.work_items(user=user) == []
+
+
+def test_the_landing_page_offers_the_survey_to_those_who_see_it(cast, client_as):
+    f.make_survey(2026)
+    operator = f.make_operator()
+    landing = reverse("cchc_landing")
+    offered = "Khảo sát sự hài lòng (SIPAS)</a>"
+    assert f"{offered}: nhập phiếu giấy" in client_as(operator).get(landing).text
+    assert f"{offered}: tình hình thu phiếu" in client_as(cast.leader).get(landing).text
+    assert f"{offered}: nhập hồ sơ, chọn mẫu" in client_as(cast.admin).get(landing).text
+    # the officer lands on the unit's workspace; the survey is not theirs to see
+    assert offered not in client_as(cast.officer_a).get(landing, follow=True).text
