@@ -24,8 +24,8 @@ DEMO_ACCOUNTS = [
     ("canbo.longxuyen", "Bùi Thị Xuyên", Role.CCHC_OFFICER, "phuong-long-xuyen"),
     ("canbo.snv", "Ngô Văn Vụ", Role.CCHC_OFFICER, "so-noi-vu"),
     # two people key each SIPAS paper form (double entry)
-    ("nhapphieu.mot", "Lý Thị Nhập", Role.SURVEY_OPERATOR, None),
-    ("nhapphieu.hai", "Châu Văn Phiếu", Role.SURVEY_OPERATOR, None),
+    ("nhaplieu.mot", "Lý Thị Nhập", Role.SURVEY_OPERATOR, None),
+    ("nhaplieu.hai", "Châu Văn Phiếu", Role.SURVEY_OPERATOR, None),
 ]
 
 
