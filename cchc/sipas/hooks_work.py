@@ -29,9 +29,9 @@ def work_items(*, user) -> list[dict]:
         return []
     items = []
     if survey.status == SurveyStatus.COLLECTING and enters:
-        keyed = Respondent.objects.filter(
-            survey=survey, status=RespondentStatus.PENDING
-        ).annotate(rounds=Count("paper_entries"))
+        keyed = Respondent.objects.filter(survey=survey, status=RespondentStatus.PENDING).annotate(
+            rounds=Count("paper_entries")
+        )
         rounds = {n: keyed.filter(rounds=n).count() for n in (2, 1)}
         if rounds.get(2):
             items.append(
