@@ -7,6 +7,7 @@ from cchc.access import Action
 from cchc.core import hooks
 from cchc.news.review import awaiting_review
 from cchc.org.models import Role, Unit
+from cchc.sipas.selectors import sees_surveys
 
 # Actions that have a screen today. The policy also names unit dashboards;
 # they are offered once their screens exist, never promised before.
@@ -73,9 +74,6 @@ def landing_context(user) -> dict:
         # the SIPAS survey's screens (keying paper forms, sampling, results)
         "can_manage_survey": access.can(user, Action.MANAGE_SURVEY),
         "can_enter_survey": access.can(user, Action.ENTER_SURVEY),
-        "can_see_surveys": any(
-            access.can(user, a)
-            for a in (Action.MANAGE_SURVEY, Action.ENTER_SURVEY, Action.VIEW_SURVEY)
-        ),
+        "can_see_surveys": sees_surveys(user),
         "work_items": work_items(user),
     }

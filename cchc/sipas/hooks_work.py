@@ -51,7 +51,9 @@ def work_items(*, user) -> list[dict]:
                 }
             )
     if survey.status == SurveyStatus.PREPARING and manages:
-        with_cases = set(Case.objects.filter(survey=survey).values_list("unit_id", flat=True))
+        with_cases = set(
+            Case.objects.filter(survey=survey).values_list("unit_id", flat=True).distinct()
+        )
         drawn = set(
             Draw.objects.filter(survey=survey, current=True).values_list("unit_id", flat=True)
         )

@@ -10,6 +10,11 @@ from cchc.sipas.models import Survey
 SEES_SURVEY = (Action.MANAGE_SURVEY, Action.ENTER_SURVEY, Action.VIEW_SURVEY)
 
 
+def sees_surveys(user) -> bool:
+    """Does the user hold any of the survey's province-level actions?"""
+    return any(access.can(user, a) for a in SEES_SURVEY)
+
+
 def survey_get_for_user(user, year: int, *, action: Action) -> Survey:
     """The survey of `year`, for a province-level survey `action`.
 
@@ -18,7 +23,7 @@ def survey_get_for_user(user, year: int, *, action: Action) -> Survey:
     not do `action` (the provincial leader asked to key in a form).
     """
     survey = Survey.objects.filter(year=year).first()
-    if survey is None or not any(access.can(user, a) for a in SEES_SURVEY):
+    if survey is None or not sees_surveys(user):
         raise access.not_found()
     access.require(user, action)
     return survey

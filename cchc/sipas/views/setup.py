@@ -24,14 +24,10 @@ from cchc.lib.forms import DateField, apply_validation_error, flash_validation_e
 from cchc.lib.menus import ActionMenuItem
 from cchc.sipas import engine
 from cchc.sipas.models import Case, Response, Survey
-from cchc.sipas.selectors import SEES_SURVEY, survey_get_for_user
+from cchc.sipas.selectors import SEES_SURVEY, sees_surveys, survey_get_for_user
 from cchc.sipas.services import sampling
 
 HUNDRED = Decimal(100)
-
-
-def sees_surveys(user) -> bool:
-    return any(access.can(user, a) for a in SEES_SURVEY)
 
 
 def reading_action(user) -> Action:
