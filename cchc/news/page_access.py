@@ -139,6 +139,12 @@ def hide_page_types_report(request, menu_items):
 
 
 WORKFLOW_CHOOSER = "wagtailadmin_workflows:task_cho"  # task_chooser*, task_chosen
+PAGE_TYPES_REPORT = "wagtailadmin_reports:page_types_usage"
+SCOPED_SCREENS = (
+    "wagtailadmin_pages:confirm_workflow_cancellation",
+    WORKFLOW_CHOOSER,
+    PAGE_TYPES_REPORT,
+)
 
 
 class PageScopeMiddleware:
@@ -160,6 +166,8 @@ class PageScopeMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         name = match.view_name if match else ""
+        if not name.startswith(SCOPED_SCREENS):
+            return None  # the session and the user stay unread (public pages)
         user = request.user
         if not user.is_authenticated or user.is_superuser:
             return None
@@ -172,7 +180,7 @@ class PageScopeMiddleware:
                 user, ["add", "change", "delete"]
             ):
                 raise PermissionDenied("Bạn không có quyền quản lý quy trình duyệt.")
-        elif name.startswith("wagtailadmin_reports:page_types_usage"):
+        elif name.startswith(PAGE_TYPES_REPORT):
             if not sees_every_page(user):
                 raise PermissionDenied("Bạn không có quyền xem báo cáo này.")
         return None
