@@ -401,7 +401,7 @@ def reset_counts() -> None:
 
 WRK_CONNECTIONS = 200  # beacon rounds: the concurrency counts are checked at
 PAGE_CONNECTIONS = 20
-PAGE_ROUNDS = 2  # each uncached page measured twice, the best kept (a shared machine)
+PAGE_ROUNDS = 3  # each uncached page measured three times, the best kept (a shared machine)
 ROUNDS = 3  # ping and beacon interleaved; the best of each
 PING_SECONDS = 4
 BEACON_SECONDS = 4  # the quota of a round: about this long at the ping's rate
