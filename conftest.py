@@ -144,6 +144,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
     _BLOCKER.clear()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A module's data written in its own open transaction is checked once, when built.
+
+    Every test's end checks the foreign keys (SET CONSTRAINTS ALL IMMEDIATE)
+    inside the test's savepoint; PostgreSQL then re-checks every row still
+    pending in the enclosing transaction, and the savepoint's rollback marks
+    them pending again. The crawl's demo province cost a second per test so.
+    Checked here, at the level of the module's transaction, they are done for
+    good, and each test's end checks only the test's own rows.
+    """
+    result = yield
+    if fixturedef.scope != "function" and _BLOCKER:
+        from django.db import connection
+
+        if (
+            connection.vendor == "postgresql"
+            and connection.connection is not None
+            and connection.in_atomic_block
+            and not connection.needs_rollback
+        ):
+            with _BLOCKER[0].unblock():
+                connection.check_constraints()
+    return result
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
