@@ -128,6 +128,24 @@ def _restore(connection, snapshot) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """PostgreSQL test connections commit without waiting for the disk.
+
+    A commit waited ~7 ms for fsync here, against 0.2 ms for a query: the
+    migrations, the world and every transactional test commit thousands of
+    times. A crash loses only the throwaway test database; the settings of
+    every other environment are untouched.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        settings_dict = connections[alias].settings_dict
+        if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+            options = settings_dict.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """After pytest-django creates the test database: the real province, once."""
     from django.db import connection
