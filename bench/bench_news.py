@@ -606,7 +606,7 @@ def signed_in_cookie() -> dict[str, str]:
 
 
 def public_pages() -> dict[str, str]:
-    from cchc.news.models import ArticlePage, SectionPage, TopicPage
+    from cchc.news.models import ArticlePage, SectionPage, Topic, TopicPage
 
     section = SectionPage.objects.get(unit__unit_type="province")
     article = ArticlePage.objects.live().descendant_of(section).order_by("-pk").first()
@@ -619,6 +619,8 @@ def public_pages() -> dict[str, str]:
     return {
         "home": "/",
         "section": section.get_url(),
+        # A filter the cache never keeps: its count, the ids of its page, the cards kept.
+        "filtered": f"{section.get_url()}?chu_de={Topic.ACTIVITIES.value}",
         "unit section": unit_section.get_url(),
         "topic": topic.get_url() if isinstance(topic, TopicPage) else topic.url,
         "article": article.get_url(),

@@ -10,6 +10,8 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from cchc.lib.forms import DateInput
+
 
 class FixedChoices(BaseChoiceIterator):
     """(value, label) pairs given to a field as they are.
@@ -70,4 +72,21 @@ class FastSelect(forms.Select):
             name,
             flatatt(final_attrs),
             mark_safe("\n  ".join(options)),  # noqa: S308 - escaped in _options
+        )
+
+
+class FastDateInput(DateInput):
+    """The dd/mm/yyyy text box, rendered in Python instead of Django's two templates.
+
+    The same element and attributes as Django's input template (type, name, the
+    value when there is one, id, aria-invalid and aria-describedby from the
+    bound field), the attributes in flatatt's order.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        shown = format_html(' value="{}"', value) if value is not None else ""
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', self.input_type, name, shown, flatatt(final_attrs)
         )

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
 
 from cchc.lib.forms import DateField
-from cchc.lib.widgets import FastSelect, FixedChoices
+from cchc.lib.widgets import FastDateInput, FastSelect, FixedChoices
 from cchc.news.attachments import validate_attachment
 from cchc.news.models import Topic
 from cchc.org.models import UnitType
@@ -44,8 +44,8 @@ class ArticleFilterForm(forms.Form):
         choices=[("", "Tất cả"), *Topic.choices],
         widget=FastSelect,
     )
-    tu_ngay = DateField(label="Từ ngày", required=False)
-    den_ngay = DateField(label="Đến ngày", required=False)
+    tu_ngay = DateField(label="Từ ngày", required=False, widget=FastDateInput)
+    den_ngay = DateField(label="Đến ngày", required=False, widget=FastDateInput)
 
     def __init__(self, *args, unit_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -90,16 +90,15 @@ def search(articles: QuerySet[ArticlePage], query: str) -> QuerySet[ArticlePage]
 def filter_articles(
     articles: QuerySet[ArticlePage],
     *,
-    unit: Unit | None = None,
+    unit_ids: list[int] | None = None,
     unit_type: str = "",
     topic: str = "",
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     query: str = "",
 ) -> QuerySet[ArticlePage]:
-    if unit is not None:
-        # A successor's list includes its predecessors' articles.
-        articles = articles.filter(unit_id__in=unit.lineage_ids())
+    if unit_ids is not None:
+        articles = articles.filter(unit_id__in=unit_ids)
     if unit_type:
         articles = articles.filter(unit__unit_type=unit_type)
     if topic:
@@ -219,6 +218,37 @@ def kept_html(request, name: str, version: int, template: str, build, variable="
     return site_version.cached_until(key, version, build_until)
 
 
+CARD = "news/includes/article_card.html"
+
+
+def article_cards(request, articles, *, show_unit: bool, version: int) -> list[str]:
+    """Each listed article's card (`articles`: the articles, or their ids), rendered
+    once per version of the site and kept by article (per site: the links), so a
+    list that misses every cache (filtered, searched, a later page) renders no card
+    twice and reads only the ids of its page. The keys are the articles found,
+    never the query string: a visitor cannot fill the cache."""
+    site = Site.find_for_request(request) if request is not None else None
+    prefix = f"news:card:{site.pk if site else 0}:{int(show_unit)}"
+    items = list(articles)
+    ids = [getattr(item, "pk", item) for item in items]
+
+    def build(positions: list[int]) -> list[str]:
+        given = {item.pk: item for item in items if not isinstance(item, int)}
+        wanted = [ids[i] for i in positions if ids[i] not in given]
+        if wanted:  # one query for the cards not kept, with their images
+            given.update(with_images(ArticlePage.objects.select_related("unit")).in_bulk(wanted))
+        return [
+            render_to_string(
+                CARD, {"article": given[ids[i]], "show_unit": show_unit, "request": request}
+            )
+            if ids[i] in given
+            else ""  # deleted since the list was read
+            for i in positions
+        ]
+
+    return site_version.cached_each([f"{prefix}:{pk}" for pk in ids], version, build)
+
+
 def first_page(
     name: str, version: int, make_articles, per_page: int
 ) -> tuple[list[ArticlePage], int, datetime.datetime | None]:
@@ -249,9 +279,15 @@ def unit_choices(version: int) -> list[tuple[str, str]]:
     )
 
 
-def unit_by_slug(slug: str, version: int) -> Unit | None:
-    """The unit a filter names (a slug already checked against unit_choices)."""
-    return fragment(f"unit:{slug}", version, lambda: Unit.objects.filter(slug=slug).first())
+def unit_lineage_by_slug(slug: str, version: int) -> list[int]:
+    """The ids of the unit a filter names and of its predecessors (a successor's list
+    includes their articles); the slug was checked against unit_choices."""
+
+    def build() -> list[int]:
+        unit = Unit.objects.filter(slug=slug).first()
+        return unit.lineage_ids() if unit is not None else []
+
+    return fragment(f"unit-lineage:{slug}", version, build)
 
 
 def breadcrumbs(page, version: int) -> list[tuple[str, str]]:

@@ -27,8 +27,8 @@ from cchc.news.selectors import (
     live_articles,
     section_with_unit,
     topic_menu,
-    unit_by_slug,
     unit_choices,
+    unit_lineage_by_slug,
     units_with_sections,
     with_images,
 )
@@ -69,10 +69,10 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
     name = f"{section.pk}:{topic.pk if topic else 0}"
 
     def articles(filters: dict):
-        unit = unit_by_slug(filters["don_vi"], version) if filters.get("don_vi") else None
+        slug = filters.get("don_vi")
         return filter_articles(
             _articles_for(request, section),
-            unit=unit,
+            unit_ids=unit_lineage_by_slug(slug, version) if slug else None,
             unit_type=filters.get("loai_don_vi", ""),
             topic=topic.topic if topic else filters.get("chu_de", ""),
             date_from=filters.get("tu_ngay"),
@@ -115,7 +115,12 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
 
         def build():
             page, until = first()
-            shown = {"filter_form": filter_form(), "page_obj": page, "articles": page.object_list}
+            shown = {
+                "filter_form": filter_form(),
+                "page_obj": page,
+                "articles": page.object_list,
+                "listed": page.object_list,
+            }
             return render_to_string(LISTING_MAIN, {**context, **shown}, request), until
 
         site = Site.find_for_request(request)
@@ -127,15 +132,27 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
     number = request.GET.get("trang")
     if not any(filters.values()) and number in (None, "", "1"):
         page_obj, _ = first()
+        listed = articles_shown = page_obj.object_list
     else:
-        page_obj = Paginator(with_images(articles(filters)), PER_PAGE).get_page(number)
+        # Only the ids of the page: the cards are kept by article (article_cards),
+        # the objects read only if asked for (tests, other templates).
+        found = articles(filters)
+        page_obj = Paginator(found.values_list("pk", flat=True), PER_PAGE).get_page(number)
+        listed = list(page_obj.object_list)
+        articles_shown = SimpleLazyObject(lambda: _in_order(with_images(found), listed))
     context.update(
         filter_form=form,
         filtering=any(filters.values()),
         page_obj=page_obj,
-        articles=page_obj.object_list,
+        articles=articles_shown,
+        listed=listed,
     )
     return context
+
+
+def _in_order(articles, ids: list[int]) -> list[ArticlePage]:
+    by_pk = articles.in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def widget(request, *, section: SectionPage):

@@ -90,3 +90,37 @@ def test_grouped_choices_fall_back_to_djangos_templates():
     fast = str(form_class(FastSelect, grouped)({"don_vi": "xa-an-phu"})["don_vi"])
     django = str(form_class(forms.Select, grouped)({"don_vi": "xa-an-phu"})["don_vi"])
     assert fast == django
+
+
+class ParsedInput(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__()
+        self.inputs: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "input":
+            self.inputs.append(dict(attrs))
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"ngay": "01/03/2026"}, {"ngay": 'x"<b>'}, {"ngay": "31/02/2026"}, {}]
+)
+def test_fast_date_input_renders_what_djangos_template_does(data):
+    from cchc.lib.forms import DateField, DateInput
+    from cchc.lib.widgets import FastDateInput
+
+    def form(widget):
+        class F(forms.Form):
+            ngay = DateField(label="Từ ngày", required=False, widget=widget)
+
+        f = F(data)
+        if data is not None:
+            f.is_valid()  # errors: aria-invalid and aria-describedby
+        return str(f["ngay"])
+
+    fast, django_ = form(FastDateInput), form(DateInput)
+    assert ParsedInput(fast).inputs == ParsedInput(django_).inputs
+    assert fast.count("<input") == 1
+    if data and data.get("ngay"):
+        assert "<b>" not in fast  # the typed value escaped

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from cchc.lib.richtext import render_rich_text
 
@@ -38,3 +39,15 @@ def latest_cchc_articles(context, count: int = 5) -> str:
         "news/includes/latest_articles.html",
         lambda: live_articles()[:count],
     )
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, show_unit=False) -> str:
+    """A list's cards (news/includes/article_card.html), each kept by article."""
+    from cchc.news.selectors import article_cards, content_version
+
+    request = context.get("request")
+    cards = article_cards(
+        request, articles, show_unit=bool(show_unit), version=content_version(request)
+    )
+    return mark_safe("".join(cards))  # noqa: S308 - each card rendered by its template

@@ -294,6 +294,68 @@ def test_filters_work_after_the_unfiltered_page_was_kept(pages, client, cast):
     assert "Nhập ngày theo dạng" not in again
 
 
+# Filtered lists, searches and later pages: the version, the count and the page
+# of articles; each card rendered once per version and kept by article.
+FILTERED = [
+    "/cchc/?chu_de=chu-truong-chinh-sach",
+    "/cchc/?tu_khoa=Tin",
+    "/cchc/?loai_don_vi=commune",
+    "/cchc/?don_vi=xa-an-phu",
+    "/cchc/?trang=2",
+    "/cchc/?tu_ngay=01/01/2020&den_ngay=31/12/2030",
+]
+
+
+@pytest.mark.parametrize("url", FILTERED)
+def test_a_filtered_list_takes_three_queries_however_many_articles_match(
+    url, pages, client, cast, publish, django_assert_num_queries
+):
+    for n in range(12):
+        publish(cast.unit_a, f"Tin lọc {n}", Topic.POLICIES, days_ago=3 + n)
+    client.get(url)
+    with django_assert_num_queries(3):  # the version, the list's count, its page
+        response = client.get(url)
+    assert response.status_code == 200
+    for n in range(12):
+        publish(cast.unit_a, f"Tin lọc thêm {n}", Topic.POLICIES, days_ago=20 + n)
+    client.get(url)
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+
+
+def test_a_filtered_list_shows_an_edited_article_at_once(pages, client, cast):
+    url = f"/cchc/?don_vi={cast.unit_a.slug}"
+    assert "An Phú cải cách thủ tục" in client.get(url).text  # its card kept
+    article = ArticlePage.objects.get(title="An Phú cải cách thủ tục")
+    article.title = "An Phú rút ngắn thời gian giải quyết"
+    article.save_revision().publish()
+    text = client.get(url).text
+    assert ">An Phú rút ngắn thời gian giải quyết</a></h3>" in text
+    assert ">An Phú cải cách thủ tục</a></h3>" not in text
+
+
+def test_the_cards_kept_are_the_articles_found_not_the_query_strings(pages, client, cast):
+    client.get("/cchc/?tu_khoa=An+Phú")
+    keys = set(_site_keys())
+    assert keys
+    for n in range(20):  # twenty different searches finding the same article
+        client.get(f"/cchc/?tu_khoa=An+Phú&tu_ngay=0{1 + n % 9}/01/2020")
+    assert set(_site_keys()) == keys
+
+
+def _site_keys() -> list[str]:
+    return [k for k in cache._cache if ":site:" in k]  # LocMemCache's keys (tests)
+
+
+def test_a_card_shows_the_unit_only_on_the_province_list(pages, client, cast, publish):
+    unit_section = pages["unit_section"]
+    province = client.get("/cchc/?tu_khoa=An+Phú").text
+    assert '<span class="news-unit">Xã An Phú</span>' in province
+    unit = client.get(f"{unit_section}?tu_khoa=An+Phú").text
+    assert "An Phú cải cách thủ tục" in unit
+    assert '<span class="news-unit">' not in unit
+
+
 def test_the_home_page_counts_a_retired_unit_at_once(pages, client, cast):
     def communes():
         return int(re.search(r"và (\d+) xã, phường", client.get("/").text).group(1))
