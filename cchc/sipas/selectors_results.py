@@ -88,6 +88,9 @@ class Results:
     def row(self, unit_id: int) -> UnitRow | None:
         return next((r for r in self.rows if r.unit.pk == unit_id), None)
 
+    def section(self, unit_type: str) -> Section | None:
+        return next((s for s in self.sections if s.unit_type == unit_type), None)
+
 
 def formula(survey: Survey) -> engine.Formula:
     try:
@@ -237,6 +240,12 @@ def survey_results(survey: Survey, *, units=None, counter=tallies_by_scan) -> Re
             )
         )
     return Results(survey=survey, formula=the_formula, sections=sections, computed=computed)
+
+
+def results_with_its_type(survey: Survey, unit: Unit) -> Results:
+    """The results of every unit of `unit`'s type (its row and its type's means): the
+    same fixed queries, and one for the units of the type."""
+    return survey_results(survey, units=list(Unit.objects.filter(unit_type=unit.unit_type)))
 
 
 def unit_results(survey: Survey, unit: Unit) -> UnitRow | None:

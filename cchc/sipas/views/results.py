@@ -33,9 +33,9 @@ class _Broken(Exception):
     pass
 
 
-def _results(request, survey: Survey, **kwargs) -> sr.Results:
+def _results(request, survey: Survey, *, select=sr.survey_results, **kwargs) -> sr.Results:
     try:
-        return sr.survey_results(survey, **kwargs)
+        return select(survey, **kwargs)
     except ValidationError as exc:  # a broken formula: say so, not a server error
         flash_validation_error(request, exc)
         raise _Broken from exc
@@ -86,12 +86,15 @@ def results_unit(request, year: int, slug: str):
     if survey is None:
         raise access.not_found()
     try:
-        results = _results(request, survey, units=[unit])
+        # its type's too: the page sets the unit beside its type's means
+        results = _results(request, survey, select=sr.results_with_its_type, unit=unit)
     except _Broken:
         return redirect("wagtailadmin_home")
     row = results.row(unit.pk)
     if row is None:
         raise access.not_found()
+    section = results.section(unit.unit_type)
+    type_means = {e.code: mean for e, mean in section.element_means}
     texts = {
         i["code"]: i["text"]
         for e in (row.questionnaire.elements if row.questionnaire else [])
@@ -105,8 +108,10 @@ def results_unit(request, year: int, slug: str):
             "unit": unit,
             "row": row,
             "elements": [
-                (e, [(i, texts.get(i.code, "")) for i in e.items]) for e in row.result.elements
+                (e, type_means.get(e.code), [(i, texts.get(i.code, "")) for i in e.items])
+                for e in row.result.elements
             ],
+            "section": section,
             "formula": results.formula,
             "chart": charts.elements_chart(row),
             "sees_province": access.can(request.user, Action.VIEW_SURVEY),
