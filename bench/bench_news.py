@@ -401,7 +401,7 @@ def reset_counts() -> None:
 
 WRK_CONNECTIONS = 200  # beacon rounds: the concurrency counts are checked at
 PAGE_CONNECTIONS = 20
-PAGE_ROUNDS = 3  # each uncached page measured three times, the best kept (a shared machine)
+PAGE_ROUNDS = 5  # each uncached page measured five times, the best kept (rounds vary 1.5x here)
 ROUNDS = 3  # ping and beacon interleaved; the best of each
 PING_SECONDS = 4
 BEACON_SECONDS = 4  # the quota of a round: about this long at the ping's rate
