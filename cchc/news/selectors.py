@@ -221,6 +221,13 @@ def kept_html(request, name: str, version: int, template: str, build, variable="
 CARD = "news/includes/article_card.html"
 
 
+def articles_in_order(ids: list[int]) -> list[ArticlePage]:
+    """The articles of these ids, with their unit and images, in the ids' order (one
+    query, and one for the renditions); an id deleted meanwhile is left out."""
+    by_pk = with_images(ArticlePage.objects.select_related("unit")).in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 def article_cards(request, articles, *, show_unit: bool, version: int) -> list[str]:
     """Each listed article's card (`articles`: the articles, or their ids), rendered
     once per version of the site and kept by article (per site: the links), so a
@@ -236,7 +243,7 @@ def article_cards(request, articles, *, show_unit: bool, version: int) -> list[s
         given = {item.pk: item for item in items if not isinstance(item, int)}
         wanted = [ids[i] for i in positions if ids[i] not in given]
         if wanted:  # one query for the cards not kept, with their images
-            given.update(with_images(ArticlePage.objects.select_related("unit")).in_bulk(wanted))
+            given.update((a.pk, a) for a in articles_in_order(wanted))
         return [
             render_to_string(
                 CARD, {"article": given[ids[i]], "show_unit": show_unit, "request": request}

@@ -20,6 +20,7 @@ from cchc.news.forms import ArticleFilterForm, DeskFilterForm
 from cchc.news.models import ArticlePage, SectionPage, TopicPage
 from cchc.news.review import article_counts_by_unit
 from cchc.news.selectors import (
+    articles_in_order,
     content_version,
     filter_articles,
     first_page,
@@ -139,7 +140,7 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
         found = articles(filters)
         page_obj = Paginator(found.values_list("pk", flat=True), PER_PAGE).get_page(number)
         listed = list(page_obj.object_list)
-        articles_shown = SimpleLazyObject(lambda: _in_order(with_images(found), listed))
+        articles_shown = SimpleLazyObject(lambda: articles_in_order(listed))
     context.update(
         filter_form=form,
         filtering=any(filters.values()),
@@ -148,11 +149,6 @@ def listing_context(request, *, section: SectionPage, topic: TopicPage | None) -
         listed=listed,
     )
     return context
-
-
-def _in_order(articles, ids: list[int]) -> list[ArticlePage]:
-    by_pk = articles.in_bulk(ids)
-    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def widget(request, *, section: SectionPage):

@@ -120,22 +120,19 @@ def test_a_units_page_has_fixed_queries(client_as, cast, survey):
     client.get(url)
     before = _queries(client, url)
     assert before == 18
-    _more_communes(survey, cast)
+    _another_commune_answers(survey, cast.unit_b, [5, 5, 5, 2] * 2)
     assert _queries(client, url) == before  # the type's other units: the same queries
 
 
-def _more_communes(survey, cast):
+def _another_commune_answers(survey, unit, values):
     Survey.objects.filter(pk=survey.pk).update(status="preparing")
-    f.make_cases(survey, [cast.unit_b], count=30)
-    f.draw(survey, [cast.unit_b])
-    answer_all(survey, cast.unit_b, [5, 5, 5, 2] * 2)
+    f.make_cases(survey, [unit], count=30)
+    f.draw(survey, [unit])
+    answer_all(survey, unit, values)
 
 
 def test_a_units_page_sets_it_beside_its_types_mean(client_as, cast, survey):
-    Survey.objects.filter(pk=survey.pk).update(status="preparing")
-    f.make_cases(survey, [cast.unit_b], count=30)
-    f.draw(survey, [cast.unit_b])
-    answer_all(survey, cast.unit_b, [5, 5, 5, 5])  # every answer satisfied: 100 %
+    _another_commune_answers(survey, cast.unit_b, [5, 5, 5, 5])  # every answer satisfied
     body = client_as(cast.officer_a).get(_url(2026, "don-vi", cast.unit_a.slug)).text
     assert 'id="sipas-unit-index">75,00 %<' in body
     # (75 + 100) / 2 over the two communes; the department (Sở Nội vụ) is another type
